@@ -1,0 +1,5 @@
+import sys
+
+from rankings.cli import main
+
+sys.exit(main())

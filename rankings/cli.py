@@ -1,0 +1,155 @@
+"""``python -m rankings``: ingest raw files, query the store, write demo data.
+
+Exit codes: 0 success; 1 when a file failed (ingest) or a query failed; 2 for usage errors and unreadable input.
+Bad input is reported as one line per file, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rankings.errors import InputError, StoreError
+
+DEFAULT_RAW = Path("data/raw")
+DEFAULT_PROCESSED = Path("data/processed")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m rankings",
+        description="Digital-government rankings: ingest published files and survey answers, query the store.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "ingest",
+        help="read every raw file into the Parquet store",
+        description="Find every file under the raw folder, detect its source and edition from its content, "
+        "validate it and store it. Unchanged files are skipped by checksum.",
+    )
+    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="raw folder (default: %(default)s)")
+    p.add_argument("--processed", type=Path, default=DEFAULT_PROCESSED, help="store folder (default: %(default)s)")
+    p.add_argument("--force", action="store_true", help="re-read files even when their checksum is unchanged")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser(
+        "query",
+        help="run SQL on the store's DuckDB views and print CSV",
+        description="Run one SQL statement on the views observations, manifest, indicators and sources; "
+        "the result is printed as CSV.",
+    )
+    p.add_argument("sql", help="e.g. \"SELECT * FROM observations WHERE iso3 = 'DNK'\"")
+    p.add_argument("--processed", type=Path, default=DEFAULT_PROCESSED, help="store folder (default: %(default)s)")
+
+    p = sub.add_parser(
+        "demo",
+        help="write the demo raw files (fictitious values in the publishers' layouts)",
+        description="Write the generated demo files under RAW/demo/. They are never stored beside official "
+        "files: once an official file is in the raw folder, ingest skips them.",
+    )
+    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="raw folder (default: %(default)s)")
+    p.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="only when the raw folder holds no data file yet (used by the first start)",
+    )
+    return parser
+
+
+def _fmt_editions(editions: Sequence[int]) -> str:
+    if not editions:
+        return ""
+    if len(editions) > 3:
+        return f"{editions[0]}-{editions[-1]} ({len(editions)})"
+    return ", ".join(str(e) for e in editions)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rankings.ingest import ingest
+
+    if not args.raw.is_dir():
+        print(f"error: raw folder {args.raw} does not exist", file=sys.stderr)
+        return 2
+    bar = None
+    progress = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        def progress(done: int, total: int, name: str) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+            bar.n = done
+            bar.set_postfix_str(name[-40:])
+            bar.refresh()
+
+    report = ingest(args.raw, args.processed, force=args.force, progress=progress)
+    if bar is not None:
+        bar.close()
+    rows = [("file", "source", "edition", "rows", "status")]
+    for r in report.results:
+        rows.append((r.path, r.source or "", _fmt_editions(r.editions), str(r.rows) if r.rows else "", r.status))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for r in report.results:
+        if r.status in {"failed", "skipped"}:
+            stream = sys.stderr if r.status == "failed" else sys.stdout
+            print(
+                f"{r.status}: {r.message}" if r.status == "failed" else f"skipped: {r.path}: {r.message}", file=stream
+            )
+    counts: dict[str, int] = {}
+    for r in report.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items()) or "no data files"
+    if report.ignored:
+        summary += f"; {len(report.ignored)} non-data files ignored"
+    print(summary)
+    return 1 if report.failed else 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from rankings import db
+
+    try:
+        df = db.query(args.sql, processed=args.processed)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        print(f"error: query failed: {first}", file=sys.stderr)
+        return 1
+    df.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from rankings import demo
+
+    if args.if_empty and demo.has_data_files(args.raw):
+        print(f"{args.raw} already holds data files; no demo data written")
+        return 0
+    written = demo.write_demo(args.raw)
+    print(f"wrote {len(written)} demo files under {args.raw / demo.DEMO_FOLDER} (fictitious values)")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "query": cmd_query, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; the store holds what was committed before", file=sys.stderr)
+        return 130

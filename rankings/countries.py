@@ -1,0 +1,185 @@
+"""Country harmonisation: every publisher spelling to ISO 3166-1 alpha-3 and one canonical display name.
+
+The matching itself is country_converter's (its regular expressions cover the UN, World Bank, EU and OECD
+spellings); what this module adds is reviewed data kept in git, per source, in
+``rankings/reference/countries/<source>.yaml``:
+
+- ``countries``: publisher spelling -> ISO3, for spellings the library does not know or gets wrong;
+- ``aggregates``: publisher label -> display label, for rows that are not countries (``EU27``, ``OECD``).
+
+A name that neither the overrides nor the library can place fails the whole file, and the message lists every
+such name. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from rankings.errors import InputError
+
+REFERENCE_DIR = Path(__file__).parent / "reference" / "countries"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Where one publisher spelling lands: a country (iso3 set) or an aggregate (iso3 None)."""
+
+    iso3: str | None
+    entity: str
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.iso3 is None
+
+
+def clean_name(name: object) -> str:
+    """Trim, fold runs of white space and normalise Unicode, so ``"Denmark "`` and ``"Denmark"`` are one name."""
+    text = unicodedata.normalize("NFC", str(name))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@cache
+def country_table() -> pd.DataFrame:
+    """country_converter's own data, read so that Namibia's ISO2 code ``NA`` stays a code.
+
+    country_converter 1.3.2 reads its table with pandas' default missing-value markers, which under pandas 3
+    turn ``NA`` into a missing value and make ``CountryConverter()`` fail. We read the same file without the
+    default markers and hand the frame to the library.
+    """
+    import country_converter
+
+    path = Path(country_converter.__file__).parent / "country_data.tsv"
+    df = pd.read_csv(path, sep="\t", encoding="utf-8", dtype=str, keep_default_na=False, na_values=[""])
+    for col in ("ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember", "obsolete", "GEOnumeric"):
+        if col in df.columns:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    return df
+
+
+@cache
+def _converter():
+    import logging
+
+    import country_converter
+
+    # The library logs every unmatched name at WARNING; we collect and report them ourselves.
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    return country_converter.CountryConverter(country_data=country_table())
+
+
+@cache
+def _by_iso3() -> dict[str, str]:
+    df = country_table()
+    return dict(zip(df["ISO3"], df["name_short"], strict=True))
+
+
+@cache
+def _by_iso2() -> dict[str, str]:
+    df = country_table()
+    return dict(zip(df["ISO2"], df["ISO3"], strict=True))
+
+
+@cache
+def _exact_names() -> dict[str, str]:
+    """Short and official names, case-folded: a fast exact path before the library's regular expressions."""
+    df = country_table()
+    out: dict[str, str] = {}
+    for col in ("name_short", "name_official"):
+        for name, iso3 in zip(df[col], df["ISO3"], strict=True):
+            out[clean_name(name).casefold()] = iso3
+    return out
+
+
+def display_name(iso3: str) -> str:
+    """The canonical short name of a country (country_converter's ``name_short``)."""
+    try:
+        return _by_iso3()[iso3]
+    except KeyError:
+        raise KeyError(f"{iso3!r} is not an ISO3 code that country_converter knows") from None
+
+
+def is_iso3(code: str) -> bool:
+    return code in _by_iso3()
+
+
+@dataclass(frozen=True)
+class Overrides:
+    source: str
+    countries: dict[str, str]
+    aggregates: dict[str, str]
+    path: Path | None
+
+
+@cache
+def overrides(source: str) -> Overrides:
+    """The reviewed override file of ``source`` (empty when the source needs none)."""
+    path = REFERENCE_DIR / f"{source}.yaml"
+    if not path.exists():
+        return Overrides(source, {}, {}, None)
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    countries = {clean_name(k).casefold(): str(v) for k, v in (raw.get("countries") or {}).items()}
+    aggregates = {clean_name(k).casefold(): str(v) for k, v in (raw.get("aggregates") or {}).items()}
+    for iso3 in countries.values():
+        if not is_iso3(iso3):
+            raise ValueError(f"{path}: {iso3!r} is not an ISO3 code")
+    return Overrides(source, countries, aggregates, path)
+
+
+_NOT_FOUND = "\x00not found"
+
+
+def _match_name(name: str) -> str | None:
+    key = name.casefold()
+    if key in _exact_names():
+        return _exact_names()[key]
+    found = _converter().convert(name, src="regex", to="ISO3", not_found=_NOT_FOUND)
+    # A list means several countries matched: ambiguous, so not a match.
+    return found if isinstance(found, str) and found != _NOT_FOUND and is_iso3(found) else None
+
+
+def harmonise(names: Iterable[object], source: str, file: str | Path, *, codes: str | None = None) -> dict[str, Entity]:
+    """Map each distinct publisher spelling in ``names`` to an :class:`Entity`.
+
+    ``codes`` says the column holds codes rather than names (``"ISO2"`` or ``"ISO3"``); codes are looked up
+    exactly, never by regular expression. Raises :class:`InputError` listing every name that cannot be placed.
+    """
+    ov = overrides(source)
+    result: dict[str, Entity] = {}
+    unmatched: list[str] = []
+    for raw in dict.fromkeys(clean_name(n) for n in names):
+        key = raw.casefold()
+        if key in ov.aggregates:
+            result[raw] = Entity(None, ov.aggregates[key])
+            continue
+        if key in ov.countries:
+            iso3: str | None = ov.countries[key]
+        elif codes == "ISO3":
+            iso3 = raw.upper() if is_iso3(raw.upper()) else None
+        elif codes == "ISO2":
+            iso3 = _by_iso2().get(raw.upper())
+        else:
+            iso3 = _match_name(raw)
+        if iso3 is None:
+            unmatched.append(raw)
+        else:
+            result[raw] = Entity(iso3, display_name(iso3))
+    if unmatched:
+        kind = f"{codes} codes" if codes else "country names"
+        shown = ", ".join(repr(n) for n in sorted(unmatched)[:20])
+        more = f" and {len(unmatched) - 20} more" if len(unmatched) > 20 else ""
+        where = os.path.relpath(ov.path) if ov.path else f"rankings/reference/countries/{source}.yaml"
+        raise InputError(
+            file,
+            f"{len(unmatched)} {kind} cannot be matched to a country: {shown}{more}. "
+            f"If they are countries or aggregates, add them to {where}.",
+        )
+    return result

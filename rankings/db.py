@@ -1,0 +1,118 @@
+"""The one module that talks to DuckDB.
+
+One in-memory DuckDB connection per store, cached and rebuilt only when the store's manifest changes; every
+query runs on its own cursor (DuckDB cursors are separate connections to the same database, so threads never
+share one). The views:
+
+- ``observations``: every live Parquet part of the store (the tidy data contract);
+- ``manifest``: the ingested raw files;
+- ``indicators``, ``sources``: the reviewed metadata.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from rankings import metadata, model
+from rankings.store import Store
+
+DEFAULT_PROCESSED = Path("data/processed")
+
+_DUCK_TYPES = {
+    "string": "VARCHAR",
+    "int32": "INTEGER",
+    "int8": "TINYINT",
+    "double": "DOUBLE",
+    "bool": "BOOLEAN",
+}
+
+_lock = threading.Lock()
+_connections: dict[Path, tuple[tuple[int, int], duckdb.DuckDBPyConnection]] = {}
+
+
+def _manifest_stamp(root: Path) -> tuple[int, int]:
+    try:
+        st = (root / "manifest.json").stat()
+    except FileNotFoundError:
+        return (0, 0)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _empty_observations_sql() -> str:
+    cols = ", ".join(f"CAST(NULL AS {_DUCK_TYPES[str(f.type)]}) AS {f.name}" for f in model.SCHEMA)
+    return f"SELECT {cols} WHERE false"
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _build(root: Path) -> duckdb.DuckDBPyConnection:
+    store = Store(root)
+    manifest = store.load_manifest()
+    con = duckdb.connect(":memory:")
+    con.execute("SET threads TO 2")
+    parts = [root / p for p in manifest.live_parts()]
+    if parts:
+        files = ", ".join(_quote(p.resolve()) for p in parts)
+        select = ", ".join(f.name for f in model.SCHEMA)
+        con.execute(f"CREATE VIEW observations AS SELECT {select} FROM read_parquet([{files}], union_by_name = true)")
+    else:
+        con.execute(f"CREATE VIEW observations AS {_empty_observations_sql()}")
+    for name, frame in (
+        ("manifest", manifest.to_frame()),
+        ("indicators", metadata.indicators_frame()),
+        ("sources", metadata.sources_frame()),
+    ):
+        con.register(f"_{name}_df", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}_df")
+        con.unregister(f"_{name}_df")
+    return con
+
+
+def connection(processed: Path | str = DEFAULT_PROCESSED) -> duckdb.DuckDBPyConnection:
+    """The cached connection for a store, rebuilt when its manifest changed since it was built."""
+    root = Path(processed).resolve()
+    stamp = _manifest_stamp(root)
+    with _lock:
+        cached = _connections.get(root)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        con = _build(root)
+        if cached is not None:
+            cached[1].close()
+        _connections[root] = (stamp, con)
+        return con
+
+
+def query(
+    sql: str, params: list[Any] | dict[str, Any] | None = None, processed: Path | str = DEFAULT_PROCESSED
+) -> pd.DataFrame:
+    """Run ``sql`` on its own cursor and return a DataFrame."""
+    for attempt in (1, 2):
+        cur = connection(processed).cursor()
+        try:
+            return cur.execute(sql, params).df()
+        except duckdb.IOException:
+            # A part was removed by an ingest that finished after our connection was built: rebuild once.
+            if attempt == 2:
+                raise
+            reset(processed)
+        finally:
+            cur.close()
+    raise AssertionError("unreachable")
+
+
+def reset(processed: Path | str | None = None) -> None:
+    """Forget cached connections (all, or one store's)."""
+    with _lock:
+        keys = list(_connections) if processed is None else [Path(processed).resolve()]
+        for key in keys:
+            cached = _connections.pop(key, None)
+            if cached is not None:
+                cached[1].close()

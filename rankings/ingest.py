@@ -1,0 +1,206 @@
+"""Raw folder -> tidy observations -> Parquet store, one raw file at a time.
+
+Each raw file is detected by content, read by its publisher's reader, validated against the data contract and
+committed to the store on its own: a file that fails leaves everything stored before it (including its own
+previous version) untouched, and the store mirrors the raw folder (a removed file's observations go too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from rankings import model, readers
+from rankings.errors import InputError
+from rankings.rawfile import DATA_SUFFIXES, RawFile, sha256_of
+from rankings.store import FileEntry, Manifest, Store
+
+DEMO_MARKER = ".rankings-demo.json"
+PACKAGE = Path(__file__).parent
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # stored, unchanged, failed, skipped, removed
+    source: str | None = None
+    editions: list[int] = field(default_factory=list)
+    rows: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult]
+    ignored: list[str]
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+@cache
+def code_fingerprint() -> str:
+    """Checksum of the readers and the reviewed reference data: when they change, stored files are re-read."""
+    digest = hashlib.sha256()
+    for path in sorted([*PACKAGE.glob("readers/*.py"), *PACKAGE.rglob("reference/**/*.yaml"), PACKAGE / "model.py"]):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def scan(raw_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Data files (by suffix; content decides the layout) and everything else, which is ignored."""
+    data, ignored = [], []
+    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(raw_dir)
+        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
+            continue  # hidden files, markers, Excel lock files
+        (data if path.suffix.lower() in DATA_SUFFIXES else ignored).append(path)
+    return data, ignored
+
+
+def demo_checksums(raw_dir: Path) -> set[str]:
+    """Checksums of the files that ``rankings demo`` wrote (listed in its marker files)."""
+    found: set[str] = set()
+    for marker in raw_dir.rglob(DEMO_MARKER):
+        try:
+            found.update(json.loads(marker.read_text(encoding="utf-8")).get("files", {}).values())
+        except ValueError:
+            continue
+    return found
+
+
+def read_file(path: Path, display: str, sha256: str) -> tuple[str, str, pd.DataFrame]:
+    """Detect and read one raw file into validated observations (source, layout, table)."""
+    raw = RawFile(path, display)
+    reader, found = readers.detect(raw)
+    obs = reader.read(raw, found)
+    obs["source_file"] = display
+    obs["file_sha256"] = sha256
+    return reader.SOURCE, reader.LAYOUT, model.validate(obs, display)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _conflicts(store: Store, manifest: Manifest, path: str, obs: pd.DataFrame) -> str | None:
+    """Another stored file that already holds any of these observation keys, as a message; else None."""
+    source = obs["source"].iloc[0]
+    editions = set(obs["edition"].unique().tolist())
+    for other in manifest.files.values():
+        if other.path == path or not other.parts or other.source != source:
+            continue
+        if not editions & set(other.editions):
+            continue
+        theirs = store.read_parts(other.parts, columns=model.KEY)
+        clash = obs[model.KEY].merge(theirs.astype(obs[model.KEY].dtypes.to_dict()), on=model.KEY)
+        if not clash.empty:
+            first = clash.iloc[0]
+            return (
+                f"{len(clash)} observations are already stored from {other.path} "
+                f"(e.g. {first['entity']} / {first['indicator']} / edition {first['edition']}); "
+                "remove one of the two files"
+            )
+    return None
+
+
+def ingest(
+    raw_dir: Path | str = "data/raw",
+    processed_dir: Path | str = "data/processed",
+    *,
+    force: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> IngestReport:
+    raw_dir, store = Path(raw_dir), Store(processed_dir)
+    if not raw_dir.is_dir():
+        raise InputError(raw_dir, "is not a folder")
+    with store.lock():
+        manifest = store.load_manifest()
+        store.collect_garbage(manifest)  # leftovers of a killed run
+        data_files, ignored = scan(raw_dir)
+        demo = demo_checksums(raw_dir)
+        fingerprint = code_fingerprint()
+        results: list[FileResult] = []
+
+        found = {p.relative_to(raw_dir).as_posix(): p for p in data_files}
+        for gone in sorted(set(manifest.files) - set(found)):
+            del manifest.files[gone]
+            store.save_manifest(manifest)
+            results.append(FileResult(gone, "removed", message="no longer in the raw folder; its data were removed"))
+
+        checksums = {rel: sha256_of(p) for rel, p in found.items()}
+        official_present = any(sha not in demo for sha in checksums.values())
+
+        for i, (rel, path) in enumerate(sorted(found.items())):
+            if progress:
+                progress(i, len(found), rel)
+            sha = checksums[rel]
+            previous = manifest.files.get(rel)
+            is_demo = sha in demo
+            base = FileEntry(path=rel, sha256=sha, size=path.stat().st_size, status="", is_demo=is_demo)
+            if is_demo and official_present:
+                base.status = "skipped"
+                base.message = "demo data; not stored because official data are in the raw folder"
+                manifest.files[rel] = base
+                store.save_manifest(manifest)
+                results.append(FileResult(rel, "skipped", message=base.message))
+                continue
+            if (
+                previous is not None
+                and previous.status == "stored"
+                and previous.sha256 == sha
+                and previous.layout is not None
+                and previous.fingerprint == fingerprint
+                and not force
+            ):
+                results.append(FileResult(rel, "unchanged", previous.source, previous.editions, previous.rows))
+                continue
+            try:
+                source, layout, obs = read_file(path, rel, sha)
+                clash = _conflicts(store, manifest, rel, obs)
+                if clash:
+                    raise InputError(rel, clash)
+            except InputError as exc:
+                entry = base
+                entry.status = "failed"
+                entry.message = exc.problem
+                if previous is not None and previous.parts:
+                    # Keep serving the last good version of this file.
+                    entry.parts, entry.source, entry.layout = previous.parts, previous.source, previous.layout
+                    entry.editions, entry.reference_periods = previous.editions, previous.reference_periods
+                    entry.rows, entry.stored_sha256 = previous.rows, previous.stored_sha256
+                    entry.stored_at, entry.fingerprint = previous.stored_at, previous.fingerprint
+                    entry.message += " (the previously stored version of this file is still used)"
+                entry.ingested_at = _now()
+                manifest.files[rel] = entry
+                store.save_manifest(manifest)
+                results.append(FileResult(rel, "failed", message=exc.message))
+                continue
+            parts = store.write_parts(obs)
+            now = _now()
+            entry = base
+            entry.status = "stored"
+            entry.fingerprint = fingerprint
+            entry.source, entry.layout = source, layout
+            entry.editions = sorted(int(e) for e in obs["edition"].unique())
+            entry.reference_periods = sorted(str(r) for r in obs["reference_period"].unique())
+            entry.rows = len(obs)
+            entry.parts = parts
+            entry.ingested_at = entry.stored_at = now
+            entry.stored_sha256 = sha
+            manifest.files[rel] = entry
+            store.save_manifest(manifest)
+            results.append(FileResult(rel, "stored", source, entry.editions, entry.rows))
+        if progress:
+            progress(len(found), len(found), "")
+        store.collect_garbage(manifest)
+    return IngestReport(results, [p.relative_to(raw_dir).as_posix() for p in ignored])

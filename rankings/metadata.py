@@ -1,0 +1,167 @@
+"""Indicator and source metadata: reviewed data in ``rankings/reference/``, read once, used by every page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+REFERENCE = Path(__file__).parent / "reference"
+
+
+@dataclass(frozen=True)
+class MethodologyNote:
+    edition: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    source: str
+    id: str
+    title: str
+    short: str
+    unit: str
+    scale: tuple[float, float]
+    plausible: tuple[float, float]
+    higher_is_better: bool
+    decimals: int
+    rank: str  # "published" or "computed"
+    description: str
+    composite: bool = False
+    parent: str | None = None
+    methodology: tuple[MethodologyNote, ...] = field(default_factory=tuple)
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    short: str
+    publisher: str
+    url: str
+    download: str
+    raw_folder: str
+    licence: str
+    citation: str
+    editions: tuple[int, ...]
+    headline_indicator: str
+    ranked_among: str
+    reference_period_note: str = ""
+
+    def cite(self, edition: int | None = None) -> str:
+        return self.citation.replace("{edition}", str(edition) if edition else "").strip()
+
+
+_INDICATOR_FIELDS = {
+    "title",
+    "short",
+    "unit",
+    "scale",
+    "plausible",
+    "higher_is_better",
+    "decimals",
+    "rank",
+    "description",
+    "composite",
+    "parent",
+    "methodology",
+}
+
+
+@cache
+def sources() -> dict[str, Source]:
+    raw = yaml.safe_load((REFERENCE / "sources.yaml").read_text(encoding="utf-8"))
+    out = {}
+    for sid, spec in raw.items():
+        spec = dict(spec)
+        spec["editions"] = tuple(spec.get("editions") or ())
+        out[sid] = Source(id=sid, **spec)
+    return out
+
+
+@cache
+def indicators() -> dict[tuple[str, str], Indicator]:
+    raw = yaml.safe_load((REFERENCE / "indicators.yaml").read_text(encoding="utf-8"))
+    out: dict[tuple[str, str], Indicator] = {}
+    for source, items in raw.items():
+        for iid, spec in items.items():
+            notes = tuple(MethodologyNote(int(m["edition"]), str(m["note"])) for m in spec.get("methodology") or ())
+            out[(source, iid)] = Indicator(
+                source=source,
+                id=iid,
+                title=spec["title"],
+                short=spec.get("short", spec["title"]),
+                unit=spec["unit"],
+                scale=tuple(spec["scale"]),  # type: ignore[arg-type]
+                plausible=tuple(spec.get("plausible", spec["scale"])),  # type: ignore[arg-type]
+                higher_is_better=bool(spec["higher_is_better"]),
+                decimals=int(spec["decimals"]),
+                rank=spec["rank"],
+                description=" ".join(str(spec.get("description", "")).split()),
+                composite=bool(spec.get("composite", False)),
+                parent=spec.get("parent"),
+                methodology=notes,
+                extra={k: v for k, v in spec.items() if k not in _INDICATOR_FIELDS},
+            )
+    return out
+
+
+def indicator(source: str, indicator_id: str) -> Indicator:
+    try:
+        return indicators()[(source, indicator_id)]
+    except KeyError:
+        raise KeyError(f"no metadata for indicator {indicator_id!r} of source {source!r}") from None
+
+
+def source(source_id: str) -> Source:
+    return sources()[source_id]
+
+
+def indicators_frame() -> pd.DataFrame:
+    """All indicator metadata as a table (registered in DuckDB as ``indicators``)."""
+    rows = []
+    for ind in indicators().values():
+        rows.append(
+            {
+                "source": ind.source,
+                "indicator": ind.id,
+                "title": ind.title,
+                "short": ind.short,
+                "unit": ind.unit,
+                "scale_min": float(ind.scale[0]),
+                "scale_max": float(ind.scale[1]),
+                "higher_is_better": ind.higher_is_better,
+                "decimals": ind.decimals,
+                "rank": ind.rank,
+                "composite": ind.composite,
+                "parent": ind.parent,
+                "description": ind.description,
+                "methodology": "\n".join(f"{m.edition}: {m.note}" for m in ind.methodology),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sources_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "source": s.id,
+                "title": s.title,
+                "short": s.short,
+                "publisher": s.publisher,
+                "url": s.url,
+                "licence": s.licence,
+                "citation": s.cite(),
+                "headline_indicator": s.headline_indicator,
+                "ranked_among": s.ranked_among,
+            }
+            for s in sources().values()
+        ]
+    )

@@ -1,0 +1,43 @@
+"""One reader module per publisher layout, all of the same shape.
+
+Each module in this package defines:
+
+- ``SOURCE``: the source id its observations carry (``un_egov``);
+- ``LAYOUT``: the layout's name in the users' words, used in messages;
+- ``detect(raw) -> Detection``: how well the file's content matches the layout (never the file name);
+- ``read(raw, detection) -> pandas.DataFrame``: tidy observations (see :mod:`rankings.model`), harmonised,
+  with ``sheet`` and ``source_row`` filled in. The ingest step adds the file's name and checksum.
+
+Adding a publisher is adding a module here and naming it in ``READERS``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from rankings.errors import InputError
+from rankings.rawfile import RawFile
+from rankings.readers import un_egov
+from rankings.readers.common import Detection
+
+READERS: list[ModuleType] = [un_egov]
+
+
+def detect(raw: RawFile) -> tuple[ModuleType, Detection]:
+    """The reader whose layout the file matches; otherwise an error naming the closest layout and its gaps."""
+    scored = [(reader, reader.detect(raw)) for reader in READERS]
+    matches = [(r, d) for r, d in scored if d.complete]
+    if matches:
+        return max(matches, key=lambda rd: rd[1].score)
+    reader, best = max(scored, key=lambda rd: rd[1].score)
+    if best.score == 0:
+        layouts = "; ".join(r.LAYOUT for r in READERS)
+        raise raw.fail(f"is in no supported layout (none of its headers match any of: {layouts})")
+    missing = ", ".join(repr(m) for m in best.missing)
+    raise raw.fail(
+        f"is in no supported layout; closest is the {reader.LAYOUT} "
+        f"({best.found} of {best.found + len(best.missing)} columns found), missing: {missing}"
+    )
+
+
+__all__ = ["READERS", "Detection", "InputError", "detect"]

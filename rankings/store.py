@@ -1,0 +1,190 @@
+"""The Parquet store under ``data/processed/``: immutable part files plus one manifest that says which are live.
+
+Layout::
+
+    data/processed/
+      manifest.json                                        which raw file gave which parts (replaced atomically)
+      observations/source=<source>/edition=<edition>/<id>.parquet   one part per raw file, source and edition
+      .lock                                                one ingest at a time
+
+Why this layout: a part is written once under a new name and never modified, and the manifest is replaced in a
+single ``os.replace``. A reader therefore sees either the old manifest with the old parts or the new manifest
+with the new parts, never a mix; a failed or killed run leaves at worst unreferenced part files, which the next
+run deletes. Partitioning by source and edition keeps each part small and lets DuckDB prune by path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from rankings import model
+from rankings.errors import StoreError
+
+MANIFEST = "manifest.json"
+PARTS = "observations"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class FileEntry:
+    """One raw file as the store knows it."""
+
+    path: str  # relative to the raw folder, with forward slashes
+    sha256: str
+    size: int
+    status: str  # "stored", "failed", "skipped"
+    message: str = ""
+    source: str | None = None
+    layout: str | None = None
+    editions: list[int] = field(default_factory=list)
+    reference_periods: list[str] = field(default_factory=list)
+    rows: int = 0
+    ingested_at: str = ""
+    is_demo: bool = False
+    # Parts that hold this file's observations; kept from the last good version when a changed file fails.
+    parts: list[str] = field(default_factory=list)
+    stored_sha256: str | None = None  # checksum of the version whose parts are live
+    stored_at: str = ""
+    fingerprint: str = ""  # readers and reference data that produced the stored parts
+
+
+@dataclass
+class Manifest:
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    generation: int = 0
+
+    def live_parts(self) -> list[str]:
+        return sorted(p for e in self.files.values() for p in e.parts)
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for e in self.files.values():
+            d = asdict(e)
+            d["editions"] = ", ".join(str(x) for x in e.editions)
+            d["reference_periods"] = ", ".join(e.reference_periods)
+            d["parts"] = len(e.parts)
+            rows.append(d)
+        cols = list(FileEntry.__dataclass_fields__)
+        return pd.DataFrame(rows, columns=cols)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old content or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class Store:
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def load_manifest(self) -> Manifest:
+        if not self.manifest_path.exists():
+            return Manifest()
+        try:
+            raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            files = {k: FileEntry(**v) for k, v in raw["files"].items()}
+            return Manifest(files=files, generation=int(raw.get("generation", 0)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.manifest_path}: the store's manifest cannot be read ({exc})") from None
+
+    def save_manifest(self, manifest: Manifest) -> None:
+        manifest.generation += 1
+        payload = {
+            "format": FORMAT_VERSION,
+            "generation": manifest.generation,
+            "files": {k: asdict(v) for k, v in sorted(manifest.files.items())},
+        }
+        atomic_write_bytes(self.manifest_path, json.dumps(payload, indent=1, ensure_ascii=False).encode("utf-8"))
+
+    def write_parts(self, observations: pd.DataFrame) -> list[str]:
+        """Write one new immutable part per source and edition; return their paths relative to the root."""
+        written: list[str] = []
+        for (source, edition), group in observations.groupby(["source", "edition"], sort=True):
+            rel = Path(PARTS) / f"source={source}" / f"edition={int(edition)}" / f"{uuid.uuid4().hex}.parquet"
+            dest = self.root / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.tmp")
+            try:
+                pq.write_table(model.to_arrow(group), tmp, compression="zstd")
+                with tmp.open("rb") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(tmp, dest)
+                _fsync_dir(dest.parent)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+                raise
+            written.append(rel.as_posix())
+        return written
+
+    def read_parts(self, parts: list[str], columns: list[str] | None = None) -> pd.DataFrame:
+        if not parts:
+            return model.empty() if columns is None else model.empty()[columns]
+        tables = [pq.read_table(self.root / p, columns=columns) for p in parts]
+        import pyarrow as pa
+
+        return pa.concat_tables(tables).to_pandas()
+
+    def collect_garbage(self, manifest: Manifest) -> int:
+        """Delete part files (and leftovers of killed runs) that the manifest does not reference."""
+        live = {str(self.root / p) for p in manifest.live_parts()}
+        removed = 0
+        base = self.root / PARTS
+        if not base.exists():
+            return 0
+        for path in base.rglob("*"):
+            if path.is_file() and str(path) not in live:
+                path.unlink(missing_ok=True)
+                removed += 1
+        for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+            with contextlib.suppress(OSError):
+                d.rmdir()
+        for tmp in self.root.glob(f".{MANIFEST}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+        return removed
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer at a time; a second ingest waits for the first."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
