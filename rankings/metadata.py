@@ -74,11 +74,18 @@ _INDICATOR_FIELDS = {
 }
 
 
+def _per_source(folder: str) -> dict[str, dict[str, Any]]:
+    """``reference/<folder>/<source>.yaml`` files, by source id."""
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for path in sorted((REFERENCE / folder).glob("*.yaml"))
+    }
+
+
 @cache
 def sources() -> dict[str, Source]:
-    raw = yaml.safe_load((REFERENCE / "sources.yaml").read_text(encoding="utf-8"))
     out = {}
-    for sid, spec in raw.items():
+    for sid, spec in _per_source("sources").items():
         spec = dict(spec)
         spec["editions"] = tuple(spec.get("editions") or ())
         out[sid] = Source(id=sid, **spec)
@@ -87,9 +94,8 @@ def sources() -> dict[str, Source]:
 
 @cache
 def indicators() -> dict[tuple[str, str], Indicator]:
-    raw = yaml.safe_load((REFERENCE / "indicators.yaml").read_text(encoding="utf-8"))
     out: dict[tuple[str, str], Indicator] = {}
-    for source, items in raw.items():
+    for source, items in _per_source("indicators").items():
         for iid, spec in items.items():
             notes = tuple(MethodologyNote(int(m["edition"]), str(m["note"])) for m in spec.get("methodology") or ())
             out[(source, iid)] = Indicator(
