@@ -13,7 +13,6 @@ such name. Nothing is dropped silently.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -176,7 +175,7 @@ def harmonise(names: Iterable[object], source: str, file: str | Path, *, codes: 
         kind = f"{codes} codes" if codes else "country names"
         shown = ", ".join(repr(n) for n in sorted(unmatched)[:20])
         more = f" and {len(unmatched) - 20} more" if len(unmatched) > 20 else ""
-        where = os.path.relpath(ov.path) if ov.path else f"rankings/reference/countries/{source}.yaml"
+        where = f"rankings/reference/countries/{source}.yaml"
         raise InputError(
             file,
             f"{len(unmatched)} {kind} cannot be matched to a country: {shown}{more}. "

@@ -61,6 +61,8 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
             rank = parse_int(cells[col["rank"]])
         except ValueError as exc:
             raise raw.fail(f"{where}: E-Government Rank {exc}") from None
+        if rank is not None and rank < 1:
+            raise raw.fail(f"{where}: E-Government Rank {rank} is not a rank (ranks start at 1)")
         values: dict[str, tuple[float | None, int | None]] = {}
         for ind in INDICATORS:
             try:
