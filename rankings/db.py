@@ -35,7 +35,7 @@ _lock = threading.Lock()
 _connections: dict[Path, tuple[tuple[int, int], duckdb.DuckDBPyConnection]] = {}
 
 
-def _manifest_stamp(root: Path) -> tuple[int, int]:
+def manifest_stamp(root: Path) -> tuple[int, int]:
     try:
         st = (root / "manifest.json").stat()
     except FileNotFoundError:
@@ -78,7 +78,7 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
 def connection(processed: Path | str = DEFAULT_PROCESSED) -> duckdb.DuckDBPyConnection:
     """The cached connection for a store, rebuilt when its manifest changed since it was built."""
     root = Path(processed).resolve()
-    stamp = _manifest_stamp(root)
+    stamp = manifest_stamp(root)
     with _lock:
         cached = _connections.get(root)
         if cached is not None and cached[0] == stamp:
@@ -91,12 +91,20 @@ def connection(processed: Path | str = DEFAULT_PROCESSED) -> duckdb.DuckDBPyConn
 
 
 def query(
-    sql: str, params: list[Any] | dict[str, Any] | None = None, processed: Path | str = DEFAULT_PROCESSED
+    sql: str,
+    params: list[Any] | dict[str, Any] | None = None,
+    processed: Path | str = DEFAULT_PROCESSED,
+    register: dict[str, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
-    """Run ``sql`` on its own cursor and return a DataFrame."""
+    """Run ``sql`` on its own cursor and return a DataFrame.
+
+    ``register`` makes DataFrames visible to this one query under the given names.
+    """
     for attempt in (1, 2):
         cur = connection(processed).cursor()
         try:
+            for name, frame in (register or {}).items():
+                cur.register(name, frame)
             return cur.execute(sql, params).df()
         except duckdb.IOException:
             # A part was removed by an ingest that finished after our connection was built: rebuild once.

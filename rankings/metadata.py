@@ -53,6 +53,9 @@ class Source:
     headline_indicator: str
     ranked_among: str
     reference_period_note: str = ""
+    # Which reference period is the edition's headline where an edition holds several: "latest" (the
+    # greatest) or "widest" (the longest label, e.g. the biennial "2022+2023" over the single year "2023").
+    headline_reference_period: str = "latest"
 
     def cite(self, edition: int | None = None) -> str:
         return self.citation.replace("{edition}", str(edition) if edition else "").strip()

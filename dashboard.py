@@ -1,0 +1,20 @@
+"""Entry point: page setup, navigation and the shared sidebar. Every page lives in pages/ and holds UI only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Digital-government rankings",
+    page_icon=":material/leaderboard:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+]
+
+page = st.navigation(PAGES)
+page.run()

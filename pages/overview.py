@@ -1,0 +1,77 @@
+"""Overview: the focus country's position in every ranking's latest edition, at a glance."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from rankings import charts, metadata, overview, ui
+
+ui.require_frame()
+
+iso3, name = ui.focus_country()
+st.title(f"{name} in the digital-government rankings")
+ui.demo_notice()
+if ui.empty_store_notice():
+    st.stop()
+
+cards = overview.build_cards(ui.data("headline_series"), iso3)
+if not cards:
+    st.info(f"No stored ranking assesses {name}. Choose another focus country in the sidebar.")
+    st.stop()
+
+st.subheader("Headlines")
+st.markdown("\n".join(f"- {card.headline}" for card in cards))
+
+for start in range(0, len(cards), 2):
+    columns = st.columns(2)
+    for card, column in zip(cards[start : start + 2], columns, strict=False):
+        source = metadata.source(card.source)
+        with column.container(border=True):
+            st.markdown(f"#### {card.title} {card.edition}")
+            st.caption(f"{card.indicator_title} · reference period {card.reference_period}")
+            left, right = st.columns(2)
+            if card.rank is not None:
+                joint = "=" if card.tied_with else ""
+                computed = "" if card.rank_official else " (computed)"
+                left.metric(
+                    f"Rank{computed}",
+                    f"{joint}{overview.ordinal(card.rank)} of {card.assessed}",
+                    delta=None if card.rank_change is None else f"{card.rank_change:+d} places",
+                    delta_description=f"since {card.previous_edition}" if card.previous_edition else None,
+                    help="Positive = moved up. '=' marks a rank shared with another country.",
+                )
+            else:
+                left.metric("Rank", "not assessed" if card.status == "not_assessed" else "not ranked")
+            right.metric(
+                "Score",
+                card.value_text,
+                delta=None
+                if card.value_change is None
+                else overview.format_value(
+                    card.value_change, None, metadata.indicator(card.source, card.indicator).decimals
+                ),
+            )
+            facts = []
+            if card.tied_with:
+                facts.append(f"Tied with {card.tied_with} other {'country' if card.tied_with == 1 else 'countries'}.")
+            decimals = metadata.indicator(card.source, card.indicator).decimals
+            if card.leader and card.gap_to_leader:
+                facts.append(
+                    f"{overview.format_value(card.gap_to_leader, None, decimals)} behind the leader, {card.leader}."
+                )
+            elif card.leader == card.entity or card.rank == 1:
+                facts.append("Leads this ranking.")
+            if card.above and card.gap_to_above is not None:
+                facts.append(
+                    f"{overview.format_value(card.gap_to_above, None, decimals)} behind {card.above}, the next above."
+                )
+            if facts:
+                st.markdown(" ".join(facts))
+            if len(card.history) > 1:
+                st.plotly_chart(
+                    charts.rank_sparkline(card.history, list(source.editions)),
+                    width="stretch",
+                    key=f"spark-{card.source}",
+                    config={"displayModeBar": False},
+                )
+            st.caption(f"Source: {source.cite(card.edition)} Licence: {source.licence}.")

@@ -1,0 +1,160 @@
+"""The overview's cards: a country's position in each ranking's latest edition, and one plain headline sentence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from rankings import metadata
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def format_value(value: float | None, decimals: int | None, fallback: int = 2) -> str:
+    """A number with the publisher's precision (the decimals printed in the file, else the metadata's)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    places = fallback if decimals is None or pd.isna(decimals) else int(decimals)
+    return f"{value:.{places}f}"
+
+
+@dataclass
+class Card:
+    source: str
+    title: str
+    edition: int
+    reference_period: str
+    indicator: str
+    indicator_title: str
+    status: str  # "ranked", "not_assessed", "unranked"
+    entity: str
+    rank: int | None = None
+    rank_official: bool = True
+    assessed: int = 0
+    tied_with: int = 0  # other countries sharing the rank
+    value: float | None = None
+    value_text: str = "–"
+    previous_edition: int | None = None
+    previous_rank: int | None = None
+    previous_value: float | None = None
+    rank_change: int | None = None  # positive: moved up (better)
+    value_change: float | None = None
+    leader: str | None = None
+    gap_to_leader: float | None = None
+    above: str | None = None
+    gap_to_above: float | None = None
+    missing_editions: list[int] = field(default_factory=list)  # published but not stored, since the previous
+    methodology_note: str | None = None
+    history: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headline: str = ""
+
+
+def _num(x: object) -> float | None:
+    return None if x is None or pd.isna(x) else float(x)  # type: ignore[arg-type]
+
+
+def _int(x: object) -> int | None:
+    return None if x is None or pd.isna(x) else int(x)  # type: ignore[arg-type]
+
+
+def build_cards(series: pd.DataFrame, iso3: str) -> list[Card]:
+    """One card per source in ``series`` (see :func:`rankings.queries.headline_series`), latest edition first."""
+    cards = []
+    for source_id, src_rows in series.groupby("source", sort=True):
+        source = metadata.source(str(source_id))
+        indicator = metadata.indicator(source.id, source.headline_indicator)
+        mine = src_rows[src_rows["iso3"] == iso3].sort_values("edition")
+        if mine.empty:
+            continue
+        latest_edition = int(src_rows["edition"].max())
+        latest = mine[mine["edition"] == latest_edition]
+        row = latest.iloc[0] if not latest.empty else None
+        editions_rows = src_rows[src_rows["edition"] == latest_edition]
+        card = Card(
+            source=source.id,
+            title=source.title,
+            edition=latest_edition,
+            reference_period=str(editions_rows["reference_period"].iloc[0]),
+            indicator=indicator.id,
+            indicator_title=indicator.title,
+            status="not_assessed",
+            entity=str(mine["entity"].iloc[0]),
+            assessed=int(editions_rows["assessed"].iloc[0]),
+        )
+        history = mine[["edition", "reference_period", "rank", "rank_official", "value", "value_status"]]
+        card.history = history.reset_index(drop=True)
+        notes = [m for m in indicator.methodology if m.edition == latest_edition]
+        card.methodology_note = notes[0].note if notes else None
+        if row is not None and row["value_status"] == "published":
+            card.value = _num(row["value"])
+            card.value_text = format_value(card.value, _int(row["decimals"]), indicator.decimals)
+            card.rank = _int(row["rank"])
+            card.rank_official = bool(row["rank_official"]) if not pd.isna(row["rank_official"]) else True
+            card.status = "ranked" if card.rank is not None else "unranked"
+            if card.rank is not None:
+                card.tied_with = int((editions_rows["rank"] == card.rank).sum()) - 1
+            ranked = editions_rows[editions_rows["rank"].notna()].sort_values(["rank", "entity"])
+            if not ranked.empty and card.value is not None:
+                lead = ranked.iloc[0]
+                card.leader = str(lead["entity"])
+                card.gap_to_leader = _num(lead["value"]) - card.value if _num(lead["value"]) is not None else None
+                if card.rank is not None:
+                    better = ranked[ranked["rank"] < card.rank]
+                    if not better.empty:
+                        nxt = better.iloc[-1]
+                        card.above = str(nxt["entity"])
+                        card.gap_to_above = _num(nxt["value"]) - card.value  # type: ignore[operator]
+        earlier = mine[(mine["edition"] < latest_edition) & (mine["value_status"] == "published")]
+        if not earlier.empty:
+            prev = earlier.iloc[-1]
+            card.previous_edition = int(prev["edition"])
+            card.previous_rank = _int(prev["rank"])
+            card.previous_value = _num(prev["value"])
+            if card.rank is not None and card.previous_rank is not None:
+                card.rank_change = card.previous_rank - card.rank
+            if card.value is not None and card.previous_value is not None:
+                card.value_change = card.value - card.previous_value
+            stored = set(src_rows["edition"].unique().tolist())
+            card.missing_editions = [
+                e for e in source.editions if card.previous_edition < e < latest_edition and e not in stored
+            ]
+        card.headline = headline(card)
+        cards.append(card)
+    return sorted(cards, key=lambda c: c.title)
+
+
+def headline(card: Card) -> str:
+    """One plain sentence that respects the caveats (ties, computed ranks, missing editions, not assessed)."""
+    survey = f"the {card.title} {card.edition}"
+    if card.status == "not_assessed":
+        text = f"{card.entity} was not assessed in {survey}"
+        if card.previous_edition is not None and card.previous_rank is not None:
+            text += f" (ranked {ordinal(card.previous_rank)} in {card.previous_edition})"
+        return text + "."
+    if card.status == "unranked" or card.rank is None:
+        return f"{card.entity} scored {card.value_text} in {survey}; the publisher gives no rank."
+    joint = "joint " if card.tied_with else ""
+    computed = "" if card.rank_official else " (rank computed from the published scores)"
+    text = f"{card.entity} ranked {joint}{ordinal(card.rank)} of {card.assessed}{computed} in {survey}"
+    if card.previous_edition is not None and card.previous_rank is not None and card.rank_change is not None:
+        since = str(card.previous_edition)
+        if card.rank_change == 0:
+            text += f", unchanged since {since}"
+        elif card.rank_change > 0:
+            text += f", up from {ordinal(card.previous_rank)} in {since}"
+        else:
+            text += f", down from {ordinal(card.previous_rank)} in {since}"
+        if card.missing_editions:
+            gap = ", ".join(str(e) for e in card.missing_editions)
+            text += f" (edition{'s' if len(card.missing_editions) > 1 else ''} {gap} not loaded)"
+    elif card.previous_edition is None:
+        text += ", its first edition in the store"
+    text += "."
+    if card.methodology_note:
+        text += f" The methodology changed in {card.edition}: compare with care."
+    return text

@@ -1,0 +1,123 @@
+"""Streamlit pieces shared by the pages: cached data access, the focus country, demo notice, charts with data.
+
+Pages hold UI only and call these; the data come from :mod:`rankings.queries` through bounded caches that are
+keyed on the store's manifest, so a new ingest is seen at once and nothing is recomputed on a plain rerun.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from rankings import export, queries
+from rankings.db import manifest_stamp
+
+DEFAULT_COUNTRY = "DNK"
+
+
+def require_frame() -> None:
+    """Make sure the page runs inside dashboard.py's navigation frame.
+
+    ``pages/`` is also Streamlit's legacy multipage folder: on a freshly started server, the first visitor of a
+    deep link (``/trends``) would get the bare page script with the legacy navigation, because the legacy mode
+    stays on until some session has run ``st.navigation``. Switching it off and rerunning hands the request to
+    dashboard.py, which resolves the same page, so the first visitor sees what every later one sees.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def processed_dir() -> Path:
+    return Path(os.environ.get("RANKINGS_PROCESSED", "data/processed")).resolve()
+
+
+def raw_dir() -> Path:
+    return Path(os.environ.get("RANKINGS_RAW", "data/raw")).resolve()
+
+
+def _stamp() -> tuple[int, int]:
+    return manifest_stamp(processed_dir())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _cached(name: str, stamp: tuple[int, int], processed: str, args: tuple[Any, ...]) -> Any:
+    return getattr(queries, name)(*args, processed=processed)
+
+
+def data(name: str, *args: Any) -> Any:
+    """``queries.<name>(*args)`` on the app's store, cached until the store changes."""
+    return _cached(name, _stamp(), str(processed_dir()), args)
+
+
+def demo_notice() -> None:
+    """Say plainly that the figures are fictitious, on every page that shows demo data."""
+    if data("shows_demo_data"):
+        st.warning(
+            "**Demo data.** The figures shown are fictitious values generated for demonstration, in the "
+            "publishers' layouts. Put the official downloads in `data/raw/` and run "
+            "`python -m rankings ingest` to see published figures.",
+            icon=":material/science:",
+        )
+
+
+def empty_store_notice() -> bool:
+    """Explain what to do when nothing is stored yet; True when the store is empty."""
+    if data("coverage").empty:
+        st.info(
+            "No rankings are stored yet. Put published files in `data/raw/` (or run `python -m rankings demo` "
+            "for demo data), then run `python -m rankings ingest`.",
+            icon=":material/inbox:",
+        )
+        return True
+    return False
+
+
+def focus_country() -> tuple[str, str]:
+    """The focus country selector (in the sidebar, bound to the URL as ``?country=DNK``)."""
+    options = data("countries")
+    names = dict(zip(options["iso3"], options["entity"], strict=True))
+    if not names:
+        return DEFAULT_COUNTRY, "Denmark"
+    codes = list(names)
+    if st.session_state.get("country") not in names:
+        st.session_state["country"] = DEFAULT_COUNTRY if DEFAULT_COUNTRY in names else codes[0]
+    iso3 = st.sidebar.selectbox(
+        "Focus country",
+        codes,
+        format_func=lambda c: names.get(c, c),
+        key="country",
+        bind="query-params",
+        help="Highlighted on every chart. The choice is part of the page's link.",
+    )
+    return iso3, names[iso3]
+
+
+def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str) -> None:
+    """A chart, its data as a table on request, and downloads of exactly that data (CSV, Excel)."""
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=f"chart-{key}",
+        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},
+    )
+    with st.expander("Show data", expanded=False):
+        st.dataframe(frame, hide_index=True, width="stretch")
+        left, right = st.columns(2)
+        left.download_button(
+            "Download CSV", lambda: export.to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"csv-{key}"
+        )
+        right.download_button(
+            "Download Excel",
+            lambda: export.to_excel_bytes({"data": frame}),
+            f"{name}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"xlsx-{key}",
+        )
