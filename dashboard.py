@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rankings import ui
+
 st.set_page_config(
     page_title="Digital-government rankings",
     page_icon=":material/leaderboard:",
@@ -17,4 +19,5 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+ui.focus_country()
 page.run()

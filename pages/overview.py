@@ -8,7 +8,7 @@ from rankings import charts, metadata, overview, ui
 
 ui.require_frame()
 
-iso3, name = ui.focus_country()
+iso3, name = ui.focus()
 st.title(f"{name} in the digital-government rankings")
 ui.demo_notice()
 if ui.empty_store_notice():

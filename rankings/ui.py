@@ -7,6 +7,7 @@ keyed on the store's manifest, so a new ingest is seen at once and nothing is re
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,24 +81,78 @@ def empty_store_notice() -> bool:
     return False
 
 
+def url_choice(
+    label: str,
+    options: list[str],
+    *,
+    key: str,
+    default: str,
+    format_func: Callable[[str], str] = str,
+    container: Any = None,
+    help: str | None = None,
+) -> str:
+    """A select box whose value lives in the URL as ``?key=value``, so a link reopens the same view.
+
+    On a session's first run the URL decides; afterwards the widget does, and writes its value back.
+    """
+    container = container or st
+    from_url = st.query_params.get(key)
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = from_url if from_url in options else (default if default in options else options[0])
+    value = container.selectbox(label, options, key=key, format_func=format_func, help=help)
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def url_choices(
+    label: str,
+    options: list[str],
+    *,
+    key: str,
+    default: list[str],
+    format_func: Callable[[str], str] = str,
+    container: Any = None,
+    help: str | None = None,
+    max_selections: int | None = None,
+) -> list[str]:
+    """A multi-select whose values live in the URL as ``?key=a&key=b``."""
+    container = container or st
+    from_url = [v for v in st.query_params.get_all(key) if v in options]
+    if key not in st.session_state:
+        st.session_state[key] = from_url or [d for d in default if d in options]
+    else:
+        st.session_state[key] = [v for v in st.session_state[key] if v in options]
+    values = container.multiselect(
+        label, options, key=key, format_func=format_func, help=help, max_selections=max_selections
+    )
+    if st.query_params.get_all(key) != values:
+        st.query_params[key] = values
+    return values
+
+
 def focus_country() -> tuple[str, str]:
-    """The focus country selector (in the sidebar, bound to the URL as ``?country=DNK``)."""
+    """The focus country selector (in the sidebar, in the URL as ``?country=DNK``), drawn by dashboard.py."""
     options = data("countries")
     names = dict(zip(options["iso3"], options["entity"], strict=True))
     if not names:
         return DEFAULT_COUNTRY, "Denmark"
-    codes = list(names)
-    if st.session_state.get("country") not in names:
-        st.session_state["country"] = DEFAULT_COUNTRY if DEFAULT_COUNTRY in names else codes[0]
-    iso3 = st.sidebar.selectbox(
+    iso3 = url_choice(
         "Focus country",
-        codes,
-        format_func=lambda c: names.get(c, c),
+        list(names),
         key="country",
-        bind="query-params",
+        default=DEFAULT_COUNTRY,
+        format_func=lambda c: names.get(c, c),
+        container=st.sidebar,
         help="Highlighted on every chart. The choice is part of the page's link.",
     )
+    st.session_state["_focus"] = (iso3, names[iso3])
     return iso3, names[iso3]
+
+
+def focus() -> tuple[str, str]:
+    """The focus country chosen in the sidebar for this run (ISO3, name)."""
+    return st.session_state.get("_focus", (DEFAULT_COUNTRY, "Denmark"))
 
 
 def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str) -> None:
