@@ -17,15 +17,21 @@ from types import ModuleType
 
 from rankings.errors import InputError
 from rankings.rawfile import RawFile
-from rankings.readers import un_egov
+from rankings.readers import eu_desi, eu_egov_benchmark, eu_egov_benchmark_mrf, un_egov
 from rankings.readers.common import Detection
 
-READERS: list[ModuleType] = [un_egov]
+# The EU report workbook first: it is found by its sheet name alone, before the others scan every sheet.
+READERS: list[ModuleType] = [eu_egov_benchmark, un_egov, eu_egov_benchmark_mrf, eu_desi]
 
 
 def detect(raw: RawFile) -> tuple[ModuleType, Detection]:
     """The reader whose layout the file matches; otherwise an error naming the closest layout and its gaps."""
-    scored = [(reader, reader.detect(raw)) for reader in READERS]
+    scored: list[tuple[ModuleType, Detection]] = []
+    for reader in READERS:
+        found = reader.detect(raw)
+        if found.complete and found.score >= 1:
+            return reader, found  # a full match: spare the other layouts' scans of a large workbook's sheets
+        scored.append((reader, found))
     matches = [(r, d) for r, d in scored if d.complete]
     if matches:
         return max(matches, key=lambda rd: rd[1].score)
