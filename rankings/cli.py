@@ -96,6 +96,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
     for r in report.results:
+        for warning in r.warnings:
+            print(f"warning: {r.path}: {warning}", file=sys.stderr)
         if r.status in {"failed", "skipped"}:
             stream = sys.stderr if r.status == "failed" else sys.stdout
             print(

@@ -34,6 +34,7 @@ class FileResult:
     editions: list[int] = field(default_factory=list)
     rows: int = 0
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # e.g. summary rows a reader skipped
 
 
 @dataclass
@@ -79,13 +80,21 @@ def demo_checksums(raw_dir: Path) -> set[str]:
 
 
 def read_file(path: Path, display: str, sha256: str) -> tuple[str, str, pd.DataFrame]:
-    """Detect and read one raw file into validated observations (source, layout, table)."""
+    """Detect and read one raw file into validated observations (source, layout, table).
+
+    The source is the ``source`` column's (one file may hold several sources, e.g. the OECD export: then their
+    ids comma-joined, sorted). Warnings of the reader (``obs.attrs["warnings"]``) stay in the table's attrs.
+    """
     raw = RawFile(path, display)
     reader, found = readers.detect(raw)
     obs = reader.read(raw, found)
+    warnings = list(obs.attrs.get("warnings", []))
     obs["source_file"] = display
     obs["file_sha256"] = sha256
-    return reader.SOURCE, reader.LAYOUT, model.validate(obs, display)
+    valid = model.validate(obs, display)
+    valid.attrs["warnings"] = warnings
+    source = ",".join(sorted(valid["source"].dropna().unique())) or reader.SOURCE
+    return source, reader.LAYOUT, valid
 
 
 def _now() -> str:
@@ -94,10 +103,10 @@ def _now() -> str:
 
 def _conflicts(store: Store, manifest: Manifest, path: str, obs: pd.DataFrame) -> str | None:
     """Another stored file that already holds any of these observation keys, as a message; else None."""
-    source = obs["source"].iloc[0]
+    sources = set(obs["source"].unique().tolist())
     editions = set(obs["edition"].unique().tolist())
     for other in manifest.files.values():
-        if other.path == path or not other.parts or other.source != source:
+        if other.path == path or not other.parts or not sources & set((other.source or "").split(",")):
             continue
         if not editions & set(other.editions):
             continue
@@ -197,9 +206,11 @@ def ingest(
             entry.parts = parts
             entry.ingested_at = entry.stored_at = now
             entry.stored_sha256 = sha
+            warnings = list(obs.attrs.get("warnings", []))
+            entry.message = "; ".join(f"warning: {w}" for w in warnings)
             manifest.files[rel] = entry
             store.save_manifest(manifest)
-            results.append(FileResult(rel, "stored", source, entry.editions, entry.rows))
+            results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
         if progress:
             progress(len(found), len(found), "")
         store.collect_garbage(manifest)

@@ -72,9 +72,9 @@ def latent_maturity(rng: np.random.Generator, members: pd.DataFrame) -> np.ndarr
 
 
 def _writers() -> dict[str, Callable[[Path], list[Path]]]:
-    from rankings.demo import un_egov
+    from rankings.demo import oecd, un_egov, wb_gtmi
 
-    return {"un_egov": un_egov.write}
+    return {"un_egov": un_egov.write, "oecd": oecd.write, "wb_gtmi": wb_gtmi.write}
 
 
 def write_demo(raw_dir: Path | str) -> list[Path]:

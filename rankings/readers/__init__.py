@@ -17,11 +17,11 @@ from types import ModuleType
 
 from rankings.errors import InputError
 from rankings.rawfile import RawFile
-from rankings.readers import eu_desi, eu_egov_benchmark, eu_egov_benchmark_mrf, un_egov
+from rankings.readers import eu_desi, eu_egov_benchmark, eu_egov_benchmark_mrf, oecd, template, un_egov, wb_gtmi
 from rankings.readers.common import Detection
 
 # The EU report workbook first: it is found by its sheet name alone, before the others scan every sheet.
-READERS: list[ModuleType] = [eu_egov_benchmark, un_egov, eu_egov_benchmark_mrf, eu_desi]
+READERS: list[ModuleType] = [eu_egov_benchmark, un_egov, oecd, wb_gtmi, template, eu_egov_benchmark_mrf, eu_desi]
 
 
 def detect(raw: RawFile) -> tuple[ModuleType, Detection]:
