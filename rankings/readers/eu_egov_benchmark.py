@@ -103,7 +103,9 @@ def detect(raw: RawFile) -> Detection:
     no_scores_sheet = not any(_is_scores_sheet(n) for n in raw.sheet_names)
     if no_scores_sheet and any(n is not None and BENCHMARK_SHEETS.search(n) for n in raw.sheet_names):
         # Another sheet of the report workbook: say what is missing rather than "no supported layout".
-        return Detection(score=0.01, missing=["a sheet named '1. Scores <year>'"])
+        return Detection(
+            score=0.5, missing=["a sheet named '1. Scores <year>' (the workbook has other sheets of the report)"]
+        )
     return found
 
 
