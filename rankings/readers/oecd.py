@@ -39,7 +39,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "time": ("TIME_PERIOD",),
     "value": ("OBS_VALUE",),
 }
-OPTIONAL: dict[str, str] = {"status": "OBS_STATUS", "unit": "UNIT_MEASURE", "unit_mult": "UNIT_MULT"}
+OPTIONAL: dict[str, str] = {"unit": "UNIT_MEASURE", "unit_mult": "UNIT_MULT"}
 INDEX_UNIT = "IX"
 
 
