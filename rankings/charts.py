@@ -18,9 +18,13 @@ _LAYOUT = {
 }
 
 
-def rank_axis(fig: go.Figure, *, title: str = "Rank (1 = best)") -> None:
+def rank_axis(fig: go.Figure, *, title: str = "Rank (1 = best)", worst: float | None = None) -> None:
     """Ranks: lower is better, so the axis runs with 1 at the top and says so."""
-    fig.update_yaxes(autorange="reversed", title_text=title, rangemode="tozero", zeroline=False)
+    if worst is None or pd.isna(worst):
+        fig.update_yaxes(autorange="reversed", title_text=title, zeroline=False)
+    else:
+        pad = max(1.0, worst * 0.05)
+        fig.update_yaxes(range=[worst + pad, 1 - pad / 2], title_text=title, zeroline=False)
 
 
 def with_gaps(history: pd.DataFrame, editions: list[int]) -> pd.DataFrame:
@@ -79,5 +83,237 @@ def rank_history(history: pd.DataFrame, editions: list[int], *, entity: str, tit
     )
     fig.update_layout(**_LAYOUT, title=title, height=360, showlegend=False)
     fig.update_xaxes(title_text="Edition", tickmode="array", tickvals=data["edition"].tolist())
-    rank_axis(fig)
+    rank_axis(fig, worst=data["rank"].max())
+    return fig
+
+
+def _colours(iso3s: list[str], focus: str) -> dict[str, str]:
+    """The focus country in its colour; the others in the palette, in a stable order."""
+    out, i = {}, 0
+    for code in iso3s:
+        if code == focus:
+            out[code] = FOCUS
+        else:
+            out[code] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return out
+
+
+DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+
+
+def trend(
+    data: pd.DataFrame,
+    *,
+    measure: str,
+    focus: str,
+    editions: list[int],
+    notes: list[tuple[int, str]],
+    title: str,
+    x: str = "edition",
+) -> go.Figure:
+    """Rank or score over editions: one line per country and indicator, gaps where an edition is missing,
+    dotted markers where the publisher changed its methodology, open markers for computed ranks."""
+    fig = go.Figure()
+    iso3s = list(dict.fromkeys([focus, *data["iso3"].dropna().unique().tolist()]))
+    colours = _colours(iso3s, focus)
+    indicators = list(dict.fromkeys(data["indicator"]))
+    for (ind, iso3), rows in data.groupby(["indicator", "iso3"], sort=False):
+        rows = rows.sort_values(x)
+        if x == "edition":
+            rows = with_gaps(rows, editions)
+        label = rows["entity"].dropna().iloc[0]
+        title_ind = rows["indicator_title"].dropna().iloc[0]
+        name = label if len(indicators) == 1 else f"{label} – {title_ind}"
+        computed = ~rows["rank_official"].fillna(True).astype(bool)
+        symbols = ["circle-open" if c and measure == "rank" else "circle" for c in computed]
+        is_focus = iso3 == focus
+        fig.add_trace(
+            go.Scatter(
+                x=rows[x],
+                y=rows[measure],
+                name=name,
+                mode="lines+markers",
+                connectgaps=False,
+                line={
+                    "color": colours[iso3],
+                    "width": 4 if is_focus else 2,
+                    "dash": DASHES[indicators.index(ind) % len(DASHES)],
+                },
+                marker={"size": 9 if is_focus else 7, "symbol": symbols, "color": colours[iso3]},
+                customdata=rows[["reference_period", "assessed"]].astype(object).fillna("–")
+                if "assessed" in rows.columns
+                else rows[["reference_period"]].assign(assessed="–").astype(object).fillna("–"),
+                hovertemplate=f"<b>{name}</b><br>{x.replace('_', ' ').capitalize()} %{{x}}<br>"
+                f"{'Rank' if measure == 'rank' else 'Score'} %{{y}}"
+                "<br>Reference period %{customdata[0]}<br>Assessed %{customdata[1]}<extra></extra>",
+            )
+        )
+    for edition, note in notes:
+        fig.add_vline(x=edition, line={"color": "#666", "width": 1, "dash": "dot"})
+        fig.add_annotation(
+            x=edition,
+            y=1.0,
+            yref="paper",
+            text="methodology",
+            hovertext=note,
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 10, "color": "#444"},
+        )
+    fig.update_layout(
+        **_LAYOUT,
+        title=title,
+        height=460,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15},
+    )
+    ticks = sorted(set(data[x].unique()) | (set(editions) if x == "edition" else set()))
+    fig.update_xaxes(title_text=x.replace("_", " ").capitalize(), tickmode="array", tickvals=ticks)
+    if measure == "rank":
+        rank_axis(fig, title="Rank (1 = best; open marker = computed)", worst=data["rank"].max())
+    else:
+        fig.update_yaxes(title_text="Score (higher is better)")
+    return fig
+
+
+def ranked_bars(
+    rows: pd.DataFrame, *, focus: str, title: str, decimals: int, average: float | None, average_label: str
+) -> go.Figure:
+    """One edition across a group: best at the top, the focus country highlighted, the group average marked."""
+    rows = rows.sort_values("value", ascending=True)
+    colours = [FOCUS if c == focus else "#4C78A8" for c in rows["iso3"]]
+    text = [f"{v:.{decimals}f}" for v in rows["value"]]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["value"],
+            y=rows["entity"],
+            orientation="h",
+            marker={"color": colours},
+            text=text,
+            textposition="outside",
+            customdata=rows[["rank_label"]],
+            hovertemplate="<b>%{y}</b><br>Score %{x}<br>%{customdata[0]}<extra></extra>",
+        )
+    )
+    if average is not None:
+        fig.add_vline(x=average, line={"color": "#333", "dash": "dash"})
+        fig.add_annotation(x=average, y=1.0, yref="paper", text=average_label, showarrow=False, yanchor="bottom")
+    fig.update_layout(**_LAYOUT, title=title, height=max(320, 26 * len(rows) + 120), showlegend=False)
+    fig.update_xaxes(title_text="Score (higher is better)")
+    return fig
+
+
+def profile(rows: pd.DataFrame, *, focus_name: str, leader_name: str, title: str) -> go.Figure:
+    """Sub-index profile: the focus country against the leader and the group average (grouped bars)."""
+    fig = go.Figure()
+    for column, name, colour in (
+        ("focus", focus_name, FOCUS),
+        ("leader", f"Leader: {leader_name}", "#0072B2"),
+        ("average", "Group average", "#9AA5B1"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=rows["short"],
+                x=rows[column],
+                name=name,
+                orientation="h",
+                marker={"color": colour},
+                hovertemplate=f"{name}<br>%{{y}}: %{{x}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        **_LAYOUT,
+        title=title,
+        barmode="group",
+        height=max(300, 70 * len(rows) + 120),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12},
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="Score (higher is better)")
+    return fig
+
+
+def heatmap(matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title: str) -> go.Figure:
+    """Countries by indicators: colour by rank within the group (darker = better), text = the published value."""
+    labels = [f"<b>{n}</b>" if n == focus_name else n for n in matrix.index]
+    fig = go.Figure(
+        go.Heatmap(
+            z=ranks.to_numpy(dtype=float),
+            x=list(matrix.columns),
+            y=labels,
+            text=matrix.to_numpy(),
+            texttemplate="%{text}",
+            colorscale="Blues_r",
+            colorbar={"title": "Rank in group<br>(1 = best)"},
+            hovertemplate="%{y}<br>%{x}<br>Value %{text}<br>Rank in group %{z}<extra></extra>",
+        )
+    )
+    fig.update_layout(**_LAYOUT, title=title, height=max(320, 28 * len(matrix) + 160))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", tickangle=-30)
+    return fig
+
+
+TOPOJSON_URL = "/app/static/topojson/"
+
+
+def choropleth(rows: pd.DataFrame, *, focus: str, scope: str, title: str, decimals: int) -> go.Figure:
+    """A map of one indicator; outlines are served by the app itself (no internet needed)."""
+    fig = go.Figure(
+        go.Choropleth(
+            locations=rows["iso3"],
+            z=rows["value"],
+            locationmode="ISO-3",
+            colorscale="Viridis",
+            marker={"line": {"color": "white", "width": 0.5}},
+            text=rows["entity"],
+            customdata=rows[["value_text"]],
+            hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
+            colorbar={"title": "Score"},
+        )
+    )
+    focus_rows = rows[rows["iso3"] == focus]
+    if not focus_rows.empty:
+        fig.add_trace(
+            go.Choropleth(
+                locations=focus_rows["iso3"],
+                z=[1],
+                locationmode="ISO-3",
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker={"line": {"color": FOCUS, "width": 3}},
+                hoverinfo="skip",
+            )
+        )
+    geo = {"scope": scope, "showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"}}
+    if scope == "europe":
+        geo.update(
+            {
+                "resolution": 50,
+                "projection": {"type": "mercator"},
+                "lataxis": {"range": [34, 72]},
+                "lonaxis": {"range": [-25, 45]},
+            }
+        )
+    fig.update_layout(**{**_LAYOUT, "margin": {"l": 0, "r": 0, "t": 40, "b": 0}}, title=title, height=520, geo=geo)
+    return fig
+
+
+def rank_change_parts(parts: dict[str, int], *, title: str) -> go.Figure:
+    """The explanation of a rank change as a waterfall: places gained (+) or lost (-) by cause."""
+    names = list(parts)
+    fig = go.Figure(
+        go.Waterfall(
+            x=[*names, "Total"],
+            y=[*parts.values(), 0],
+            measure=["relative"] * len(names) + ["total"],
+            increasing={"marker": {"color": "#009E73"}},
+            decreasing={"marker": {"color": "#D55E00"}},
+            totals={"marker": {"color": "#0072B2"}},
+            text=[f"{v:+d}" for v in parts.values()] + [f"{sum(parts.values()):+d}"],
+            textposition="outside",
+        )
+    )
+    fig.update_layout(**_LAYOUT, title=title, height=360, showlegend=False)
+    fig.update_yaxes(title_text="Places gained (+) or lost (−)")
     return fig

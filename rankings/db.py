@@ -6,7 +6,9 @@ share one). The views:
 
 - ``observations``: every live Parquet part of the store (the tidy data contract);
 - ``manifest``: the ingested raw files;
-- ``indicators``, ``sources``: the reviewed metadata.
+- ``indicators``, ``sources``: the reviewed metadata;
+- ``headline``: ``observations`` with one reference period per source, edition and indicator, the edition's
+  headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years).
 """
 
 from __future__ import annotations
@@ -72,6 +74,21 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
         con.register(f"_{name}_df", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}_df")
         con.unregister(f"_{name}_df")
+    # One reference period per source, edition and indicator: the edition's headline (see Source in metadata).
+    con.execute(
+        """
+        CREATE VIEW headline AS
+        WITH chosen AS (
+          SELECT o.source, o.edition, o.indicator,
+                 CASE WHEN any_value(s.headline_reference_period) = 'widest'
+                      THEN arg_max(o.reference_period, length(o.reference_period))
+                      ELSE max(o.reference_period) END AS reference_period
+          FROM observations o LEFT JOIN sources s USING (source)
+          GROUP BY o.source, o.edition, o.indicator
+        )
+        SELECT o.* FROM observations o JOIN chosen USING (source, edition, indicator, reference_period)
+        """
+    )
     return con
 
 

@@ -51,7 +51,8 @@ class IngestReport:
 def code_fingerprint() -> str:
     """Checksum of the readers and the reviewed reference data: when they change, stored files are re-read."""
     digest = hashlib.sha256()
-    for path in sorted([*PACKAGE.glob("readers/*.py"), *PACKAGE.rglob("reference/**/*.yaml"), PACKAGE / "model.py"]):
+    code = [PACKAGE / name for name in ("model.py", "countries.py", "peer_groups.py", "rawfile.py")]
+    for path in sorted([*PACKAGE.glob("readers/*.py"), *PACKAGE.rglob("reference/**/*.yaml"), *code]):
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

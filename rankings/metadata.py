@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -152,6 +153,7 @@ def indicators_frame() -> pd.DataFrame:
                 "parent": ind.parent,
                 "description": ind.description,
                 "methodology": "\n".join(f"{m.edition}: {m.note}" for m in ind.methodology),
+                "extra": json.dumps(ind.extra, default=str, ensure_ascii=False) if ind.extra else None,
             }
         )
     return pd.DataFrame(rows)
@@ -170,7 +172,18 @@ def sources_frame() -> pd.DataFrame:
                 "citation": s.cite(),
                 "headline_indicator": s.headline_indicator,
                 "ranked_among": s.ranked_among,
+                "headline_reference_period": s.headline_reference_period,
             }
             for s in sources().values()
         ]
     )
+
+
+def methodology_notes(source_id: str, indicator_ids: list[str], editions: list[int]) -> list[tuple[int, str]]:
+    """(edition, note) for every methodology change the metadata records for these indicators and editions."""
+    notes: set[tuple[int, str]] = set()
+    for iid in indicator_ids:
+        ind = indicators().get((source_id, iid))
+        if ind is not None:
+            notes |= {(m.edition, m.note) for m in ind.methodology if m.edition in editions}
+    return sorted(notes)

@@ -58,40 +58,102 @@ def headline_series(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     """The headline indicator of every stored source, for every country and edition, with the number assessed.
 
     One row per source, edition, country: value, rank, rank_official, value_status, decimals, reference_period
-    and ``assessed`` (countries with a published value in that edition). Where an edition carries several
-    reference periods for the headline indicator, the source's ``headline_reference_period`` rule picks one.
+    and ``assessed``: the countries ranked in that edition (the "N" of "rank of N"; an OECD index ranks its
+    members only, so partner countries with a value are not counted).
     """
-    heads = pd.DataFrame(
-        [
-            {"source": s.id, "indicator": s.headline_indicator, "ref_rule": s.headline_reference_period}
-            for s in metadata.sources().values()
-        ]
-    )
-    cur = db.query(
+    heads = pd.DataFrame([{"source": s.id, "indicator": s.headline_indicator} for s in metadata.sources().values()])
+    return db.query(
         """
-        WITH h AS (SELECT * FROM heads),
-        base AS (
-          SELECT o.source, o.edition, o.reference_period, o.iso3, o.entity, o.indicator, o.value, o.value_status,
-                 o.decimals, o.rank, o.rank_official, h.ref_rule
-          FROM observations o JOIN h ON o.source = h.source AND o.indicator = h.indicator
-          WHERE NOT o.is_aggregate
-        ),
-        periods AS (
-          SELECT source, edition,
-                 CASE WHEN any_value(ref_rule) = 'widest'
-                      THEN arg_max(reference_period, length(reference_period))
-                      ELSE max(reference_period) END AS reference_period
-          FROM base GROUP BY source, edition
-        )
-        SELECT b.*, count(*) FILTER (WHERE b.value_status = 'published')
-                      OVER (PARTITION BY b.source, b.edition) AS assessed
-        FROM base b JOIN periods p USING (source, edition, reference_period)
-        ORDER BY b.source, b.edition, b.rank NULLS LAST, b.entity
+        SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator, h.value, h.value_status,
+               h.decimals, h.rank, h.rank_official,
+               count(h.rank) OVER (PARTITION BY h.source, h.edition) AS assessed
+        FROM headline h JOIN heads USING (source, indicator)
+        WHERE NOT h.is_aggregate
+        ORDER BY h.source, h.edition, h.rank NULLS LAST, h.entity
         """,
         processed=processed,
         register={"heads": heads},
     )
-    return cur.drop(columns=["ref_rule"])
+
+
+def catalogue(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+    """What can be charted: per source and indicator, the stored editions (headline periods) and titles."""
+    return db.query(
+        """
+        SELECT h.source, h.indicator, coalesce(i.title, h.indicator) AS title, coalesce(i.short, h.indicator) AS short,
+               i.parent, coalesce(i.composite, false) AS composite, coalesce(i.higher_is_better, true)
+                 AS higher_is_better,
+               list(DISTINCT h.edition ORDER BY h.edition) AS editions,
+               count(DISTINCT h.iso3) AS countries
+        FROM headline h LEFT JOIN indicators i USING (source, indicator)
+        GROUP BY ALL ORDER BY h.source, coalesce(i.composite, false) DESC, h.indicator
+        """,
+        processed=processed,
+    )
+
+
+def trend(
+    source: str, indicators: tuple[str, ...], iso3s: tuple[str, ...], processed: Path | str = DEFAULT_PROCESSED
+) -> pd.DataFrame:
+    """Headline values and ranks of some countries for some indicators of one source, over editions."""
+    return db.query(
+        """
+        SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator,
+               coalesce(i.title, h.indicator) AS indicator_title, h.value, h.value_status, h.decimals,
+               h.rank, h.rank_official, a.assessed
+        FROM headline h
+        LEFT JOIN indicators i USING (source, indicator)
+        LEFT JOIN (
+          SELECT source, edition, indicator, count(rank) AS assessed
+          FROM headline WHERE NOT is_aggregate AND source = $source GROUP BY ALL
+        ) a USING (source, edition, indicator)
+        WHERE h.source = $source AND list_contains($indicators, h.indicator) AND list_contains($iso3s, h.iso3)
+        ORDER BY h.indicator, h.iso3, h.edition
+        """,
+        {"source": source, "indicators": list(indicators), "iso3s": list(iso3s)},
+        processed=processed,
+    )
+
+
+def periods_within_edition(source: str, edition: int, processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+    """Every reference period an edition carries (e.g. DESI recalculates earlier years), for all its rows."""
+    return db.query(
+        """
+        SELECT o.*, coalesce(i.title, o.indicator) AS indicator_title
+        FROM observations o LEFT JOIN indicators i USING (source, indicator)
+        WHERE o.source = ? AND o.edition = ? ORDER BY o.indicator, o.iso3, o.reference_period
+        """,
+        [source, edition],
+        processed=processed,
+    )
+
+
+def edition(source: str, edition_: int, processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+    """One edition of one source: every country and aggregate, every indicator (headline periods)."""
+    return db.query(
+        """
+        SELECT h.*, coalesce(i.title, h.indicator) AS indicator_title, coalesce(i.short, h.indicator) AS short,
+               i.parent, coalesce(i.composite, false) AS composite
+        FROM headline h LEFT JOIN indicators i USING (source, indicator)
+        WHERE h.source = ? AND h.edition = ?
+        ORDER BY h.indicator, h.rank NULLS LAST, h.entity
+        """,
+        [source, edition_],
+        processed=processed,
+    )
+
+
+def observations(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+    """The whole tidy table (for download)."""
+    return db.query("SELECT * FROM observations ORDER BY source, edition, indicator, entity", processed=processed)
+
+
+def indicator_metadata(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+    return db.query("SELECT * FROM indicators ORDER BY source, indicator", processed=processed)
+
+
+def source_metadata(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+    return db.query("SELECT * FROM sources ORDER BY source", processed=processed)
 
 
 def country_observations(iso3: str, processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:

@@ -19,6 +19,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+def settle(page: object, timeout_s: float = 60) -> None:
+    """Wait until the app has finished running: a title is drawn and no script run is in progress for a while."""
+    import time
+
+    page.wait_for_selector("h1", timeout=timeout_s * 1000)
+    deadline, quiet = time.monotonic() + timeout_s, 0
+    while time.monotonic() < deadline and quiet < 10:
+        running = page.locator("[data-testid^='stStatusWidgetRunning']").count() > 0
+        quiet = 0 if running else quiet + 1
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)
+
+
 def main() -> None:
     base, out, *paths = sys.argv[1:]
     Path(out).mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,204 @@
+"""Why did a country's rank change between two editions? A decomposition an analyst can say out loud.
+
+The change in rank is split, by a counterfactual, into:
+
+- **own score**: the rank the country would have had in the later edition had every other country kept its
+  earlier score, compared with its earlier rank;
+- **others**: the rest, i.e. the effect of the other countries' scores moving (overtaking it or falling behind);
+- **entrants**: countries assessed only in the later edition that rank above it (they push it down);
+- **leavers**: countries assessed only in the earlier edition that ranked above it (their absence lifts it).
+
+Together with how many countries were assessed each time and which sub-index moved most. Ranks here are
+competition ranks recomputed from the published scores so the parts add up; the published ranks are shown
+beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from rankings import metadata
+from rankings.overview import ordinal
+
+
+@dataclass
+class SubIndexMove:
+    indicator: str
+    title: str
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+@dataclass
+class RankChange:
+    entity: str
+    source: str
+    indicator: str
+    before_edition: int
+    after_edition: int
+    before_rank: int  # published rank, or computed where the publisher ranks none
+    after_rank: int
+    before_assessed: int
+    after_assessed: int
+    before_value: float
+    after_value: float
+    own_score: int  # places gained (+) or lost (-) through the country's own score
+    others: int  # places gained (+) or lost (-) through the other countries' scores
+    entrants: int  # places lost (as a negative number) to countries new in the later edition
+    leavers: int  # places gained through countries no longer assessed
+    overtook: list[str] = field(default_factory=list)  # were below, now above
+    fell_behind: list[str] = field(default_factory=list)  # were above, now below
+    sub_indices: list[SubIndexMove] = field(default_factory=list)
+    methodology_notes: list[str] = field(default_factory=list)
+
+    @property
+    def places(self) -> int:
+        """Places gained (+) or lost (-)."""
+        return self.before_rank - self.after_rank
+
+    def sentences(self) -> list[str]:
+        def places(n: int) -> str:
+            return f"{n:+d} place{'' if abs(n) == 1 else 's'}"
+
+        if self.places == 0:
+            move = "unchanged"
+        else:
+            move = (
+                f"{'up' if self.places > 0 else 'down'} {abs(self.places)} place{'' if abs(self.places) == 1 else 's'}"
+            )
+        out = [
+            f"{self.entity} ranked {ordinal(self.before_rank)} of {self.before_assessed} in {self.before_edition} "
+            f"and {ordinal(self.after_rank)} of {self.after_assessed} in {self.after_edition}: {move}.",
+            f"Own score {self.before_value:g} → {self.after_value:g}: worth {places(self.own_score)} on its own.",
+            f"Other countries' scores: {places(self.others)} ({len(self.overtook)} overtook {self.entity}, "
+            f"{len(self.fell_behind)} fell behind).",
+        ]
+        if self.entrants or self.leavers:
+            out.append(
+                f"Countries assessed in only one of the two editions: {places(self.entrants)} from new entrants "
+                f"above, {places(self.leavers)} from countries no longer assessed."
+            )
+        if self.sub_indices:
+            top = self.sub_indices[0]
+            out.append(
+                f"The sub-index that moved most: {top.title}, {top.before:g} → {top.after:g} ({top.change:+.4g})."
+            )
+        out.extend(f"Methodology changed in {note}" for note in self.methodology_notes)
+        return out
+
+
+def _ranks(values: pd.Series, higher_is_better: bool) -> pd.Series:
+    return values.rank(method="min", ascending=not higher_is_better).astype(int)
+
+
+def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange | None:
+    """Explain ``iso3``'s rank change between two editions of one indicator.
+
+    ``before`` and ``after`` are rows of one source, edition and indicator (columns ``iso3``, ``entity``,
+    ``value``, ``value_status``, ``rank``, ``is_aggregate``), plus optional rows of its sub-indices (other
+    ``indicator`` values). None when the country has no published value in either edition.
+    """
+    if before.empty or after.empty:
+        return None
+    source = str(before["source"].iloc[0])
+    indicator = str(before["indicator"].iloc[0]) if before["indicator"].nunique() == 1 else None
+    if indicator is None:
+        raise ValueError("explain() takes one indicator at a time; pass sub-indices with sub_before/sub_after")
+    try:
+        higher = metadata.indicator(source, indicator).higher_is_better
+    except KeyError:
+        higher = True
+
+    def scored(df: pd.DataFrame) -> pd.DataFrame:
+        ok = (df["value_status"] == "published") & ~df["is_aggregate"].astype(bool) & df["iso3"].notna()
+        return df[ok].set_index("iso3")
+
+    b, a = scored(before), scored(after)
+    if iso3 not in b.index or iso3 not in a.index:
+        return None
+    both = b.index.intersection(a.index)
+    b_rank, a_rank = _ranks(b["value"], higher), _ranks(a["value"], higher)
+    # Counterfactual: the country's later score among the others' earlier scores.
+    mixed = b["value"].copy()
+    mixed[iso3] = a["value"][iso3]
+    mixed_rank = _ranks(mixed, higher)[iso3]
+    own = int(b_rank[iso3] - mixed_rank)
+
+    def better_than(values: pd.Series, code: str) -> pd.Series:
+        return values > values[code] if higher else values < values[code]
+
+    entrants = -int(better_than(a["value"], iso3)[a.index.difference(b.index)].sum())
+    leavers = int(better_than(b["value"], iso3)[b.index.difference(a.index)].sum())
+    total = int(b_rank[iso3] - a_rank[iso3])
+    others = total - own - entrants - leavers
+    above_before = set(both[better_than(b["value"], iso3)[both].to_numpy()])
+    above_after = set(both[better_than(a["value"], iso3)[both].to_numpy()])
+    names = a["entity"].to_dict() | b["entity"].to_dict()
+
+    def published_rank(df: pd.DataFrame, computed: pd.Series) -> int:
+        rank = df["rank"].get(iso3) if "rank" in df.columns else None
+        return int(rank) if rank is not None and not pd.isna(rank) else int(computed[iso3])
+
+    change = RankChange(
+        entity=str(a["entity"][iso3]),
+        source=source,
+        indicator=indicator,
+        before_edition=int(before["edition"].iloc[0]),
+        after_edition=int(after["edition"].iloc[0]),
+        before_rank=published_rank(b, b_rank),
+        after_rank=published_rank(a, a_rank),
+        before_assessed=len(b),
+        after_assessed=len(a),
+        before_value=float(b["value"][iso3]),
+        after_value=float(a["value"][iso3]),
+        own_score=own,
+        others=others,
+        entrants=entrants,
+        leavers=leavers,
+        overtook=sorted(names[c] for c in above_after - above_before),
+        fell_behind=sorted(names[c] for c in above_before - above_after),
+    )
+    lo, hi = change.before_edition, change.after_edition
+    try:
+        notes = metadata.indicator(source, indicator).methodology
+    except KeyError:
+        notes = ()
+    change.methodology_notes = [f"{m.edition}: {m.note}" for m in notes if lo < m.edition <= hi]
+    return change
+
+
+def with_sub_indices(change: RankChange, sub_before: pd.DataFrame, sub_after: pd.DataFrame) -> RankChange:
+    """Add the country's sub-index moves (rows of the sub-indices for the same country, both editions)."""
+    moves = []
+    b = sub_before[sub_before["value_status"] == "published"].set_index("indicator")
+    a = sub_after[sub_after["value_status"] == "published"].set_index("indicator")
+    for ind in b.index.intersection(a.index):
+        title = str(a.loc[ind, "indicator_title"]) if "indicator_title" in a.columns else ind
+        moves.append(SubIndexMove(ind, title, float(b.loc[ind, "value"]), float(a.loc[ind, "value"])))
+    change.sub_indices = sorted(moves, key=lambda m: -abs(m.change))
+    return change
+
+
+def between(
+    source: str, indicator: str, iso3: str, before: int, after: int, processed: str | None = None
+) -> RankChange | None:
+    """:func:`explain` for two stored editions, with the sub-indices the metadata names as the indicator's parts."""
+    from rankings import queries
+
+    kwargs = {"processed": processed} if processed else {}
+    b_all, a_all = queries.edition(source, before, **kwargs), queries.edition(source, after, **kwargs)
+    change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3)
+    if change is None:
+        return None
+    parts = [i.id for i in metadata.indicators().values() if i.source == source and i.parent == indicator]
+
+    def subs(df: pd.DataFrame) -> pd.DataFrame:
+        return df[(df["iso3"] == iso3) & df["indicator"].isin(parts)]
+
+    return with_sub_indices(change, subs(b_all), subs(a_all))
