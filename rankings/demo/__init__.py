@@ -72,9 +72,15 @@ def latent_maturity(rng: np.random.Generator, members: pd.DataFrame) -> np.ndarr
 
 
 def _writers() -> dict[str, Callable[[Path], list[Path]]]:
-    from rankings.demo import oecd, un_egov, wb_gtmi
+    from rankings.demo import eu_desi, eu_egov_benchmark, oecd, un_egov, wb_gtmi
 
-    return {"un_egov": un_egov.write, "oecd": oecd.write, "wb_gtmi": wb_gtmi.write}
+    return {
+        "un_egov": un_egov.write,
+        "oecd": oecd.write,
+        "wb_gtmi": wb_gtmi.write,
+        "eu_egov_benchmark": eu_egov_benchmark.write,
+        "eu_desi": eu_desi.write,
+    }
 
 
 def write_demo(raw_dir: Path | str) -> list[Path]:

@@ -278,3 +278,16 @@ def test_real_desi_countries_harmonised_and_eu_apart(real_desi):
     assert value(real_desi, "Denmark", "desi", "2015")["value"] == pytest.approx(
         11.2773 + 15.1573 + 9.79622 + 9.59295 + 11.1576
     )
+
+
+def test_demo_file_is_read_like_the_commissions(tmp_path):
+    from rankings.demo import eu_desi as demo
+
+    (path,) = demo.write(tmp_path)
+    obs = read(path)
+    assert set(obs["edition"]) == {2020}
+    assert set(obs["reference_period"]) == {str(y) for y in range(2015, 2021)}
+    assert value(obs, "Denmark", "desi")["rank"] <= 5
+    assert value(obs, "EU average", "desi")["is_aggregate"]
+    assert set(obs.loc[obs["indicator"] == "open_data", "value_status"]) == {"published", "not_assessed"}
+    assert obs.loc[obs["indicator"] == "egov_users", "value"].dropna().between(0, 100).all()  # percent, not fraction
