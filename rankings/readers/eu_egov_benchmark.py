@@ -87,6 +87,8 @@ class Column:
 
 
 def _prefix_match(header: str, alias: str) -> bool:
+    if alias == "biennial average" and BIENNIAL.match(header):
+        return True  # also when misspelt ("Biennal avarage 2021 + 2022")
     return header == alias or header.startswith(alias + " ")
 
 

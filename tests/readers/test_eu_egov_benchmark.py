@@ -193,6 +193,16 @@ def test_header_row_is_found_by_content_below_title_and_group_header(workbook):
     assert reader is eu_egov_benchmark
 
 
+@pytest.mark.parametrize(
+    "headline", ["Biennal Avarage 2021 + 2022", "Biennial average\n2022 + 2021", "BIENNIAL AVERAGE (2021/2022)"]
+)
+def test_misspelt_and_broken_headline_headers(workbook, headline):
+    header = [headline, *(h for h in HEADER[1:] if not h.startswith("Biennial"))]  # the only biennial column
+    obs = read(workbook([row(c, lab, [v[0], *v[1:9], *v[10:]]) for c, lab, v in BASIC], header=header))
+    assert value(obs, "Denmark", "overall")["reference_period"] == "2021+2022"
+    assert set(obs["edition"]) == {2023}
+
+
 def test_eu_codes_and_aggregates(workbook):
     obs = read(workbook([*BASIC, *full("UK", 75.0)]))
     assert value(obs, "Greece", "overall")["iso3"] == "GRC"
