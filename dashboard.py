@@ -16,6 +16,8 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
+    st.Page("pages/profile.py", title="Country profile", icon=":material/flag:", url_path="profile"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 

@@ -185,12 +185,12 @@ def reference_period_of(source: str, edition: int) -> str:
 
 
 _YEAR = re.compile(r"^(\d{4})$")
-_RANGE = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{4})$")
+_RANGE = re.compile(r"^(\d{4})\s*[-/–+]\s*(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def period_end(reference_period: str) -> date:
-    """The last day of a reference period (``2022``, ``2021-2022``, ``2022-06`` or ``2022-06-30``)."""
+    """The last day of a reference period (``2022``, ``2021-2022``, ``2021+2022``, ``2022-06``, ``2022-06-30``)."""
     text = str(reference_period).strip()
     if m := _YEAR.match(text):
         return date(int(m.group(1)), 12, 31)

@@ -155,14 +155,20 @@ def focus() -> tuple[str, str]:
     return st.session_state.get("_focus", (DEFAULT_COUNTRY, "Denmark"))
 
 
-def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str) -> None:
-    """A chart, its data as a table on request, and downloads of exactly that data (CSV, Excel)."""
-    st.plotly_chart(
-        fig,
-        width="stretch",
-        key=f"chart-{key}",
-        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}},
-    )
+def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str, topojson: bool = False) -> None:
+    """A chart, its data as a table on request, and downloads of exactly that data (CSV, Excel).
+
+    The chart's camera button saves it as a PNG image. Maps (``topojson``) load their outlines from the app.
+    """
+    config: dict[str, Any] = {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+    }
+    if topojson:
+        from rankings.charts import TOPOJSON_URL
+
+        config["topojsonURL"] = TOPOJSON_URL
+    st.plotly_chart(fig, width="stretch", key=f"chart-{key}", config=config)
     with st.expander("Show data", expanded=False):
         st.dataframe(frame, hide_index=True, width="stretch")
         left, right = st.columns(2)

@@ -5,6 +5,7 @@ Usage: python scripts/screenshots.py http://localhost:8501 out_dir overview data
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,14 @@ def settle(page: object, timeout_s: float = 60) -> None:
         running = page.locator("[data-testid^='stStatusWidgetRunning']").count() > 0
         quiet = 0 if running else quiet + 1
         page.wait_for_timeout(250)
+    # Then until the browser has drawn every element (charts and tables load their code lazily).
+    while time.monotonic() < deadline:
+        pending = page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']").count()
+        charts = page.locator("[data-testid='stPlotlyChart']").count()
+        drawn = page.locator("[data-testid='stPlotlyChart'] .main-svg").count()
+        if pending == 0 and (charts == 0 or drawn >= charts):
+            break
+        page.wait_for_timeout(250)
     page.wait_for_timeout(500)
 
 
@@ -37,7 +46,7 @@ def main() -> None:
     Path(out).mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))})
         for path in paths:
             page.goto(f"{base}/{path}")
             page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30000)

@@ -91,6 +91,8 @@ def test_membership_date_rules() -> None:
     assert "GBR" in peer_groups.members("eu", 2018, "un_egov")
     # An observation's own reference period wins over the derived one.
     assert peer_groups.membership_date("eu_egov_benchmark", 2023, "2021-2022") == date(2022, 12, 31)
+    # The eGovernment Benchmark's biennial periods are written "Y1+Y2".
+    assert peer_groups.membership_date("eu_egov_benchmark", 2023, "2021+2022") == date(2022, 12, 31)
     assert peer_groups.membership_date("x", 2024, "2023-06") == date(2023, 6, 30)
     assert peer_groups.membership_date("x", 2024, "2023-03-15") == date(2023, 3, 15)
 

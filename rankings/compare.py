@@ -1,0 +1,139 @@
+"""One edition of one ranking across a peer group: ranks within the group, the focus country's profile, a matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rankings import metadata
+from rankings.overview import format_value, ordinal
+from rankings.readers.common import competition_rank
+
+
+@dataclass
+class GroupView:
+    rows: pd.DataFrame  # one row per member with a value: entity, iso3, value, value_text, rank, group_rank, ...
+    average: float | None
+    not_assessed: list[str]  # members without a published value in this edition
+    leader_iso3: str | None
+
+
+def _decimals(source: str, indicator: str, rows: pd.DataFrame) -> int:
+    printed = rows["decimals"].dropna() if "decimals" in rows.columns else pd.Series(dtype=float)
+    if len(printed):
+        return int(printed.max())
+    try:
+        return metadata.indicator(source, indicator).decimals
+    except KeyError:
+        return 2
+
+
+def group_view(edition_rows: pd.DataFrame, indicator: str, members: list[str], *, group_title: str) -> GroupView:
+    """The group's members in one edition and indicator, ranked within the group (computed, and labelled so)."""
+    rows = edition_rows[(edition_rows["indicator"] == indicator) & ~edition_rows["is_aggregate"].astype(bool)]
+    rows = rows[rows["iso3"].isin(members)]
+    scored = rows[rows["value_status"] == "published"].copy()
+    absent = sorted(set(members) - set(scored["iso3"]))
+    names = dict(zip(rows["iso3"], rows["entity"], strict=True))
+    if scored.empty:
+        return GroupView(scored, None, [names.get(c, c) for c in absent], None)
+    source = str(scored["source"].iloc[0])
+    try:
+        higher = metadata.indicator(source, indicator).higher_is_better
+    except KeyError:
+        higher = True
+    decimals = _decimals(source, indicator, scored)
+    scored["group_rank"] = competition_rank(scored["value"], higher_is_better=higher)
+    scored["group_count"] = len(scored)
+    tied = scored["group_rank"].duplicated(keep=False)
+    scored["value_text"] = [format_value(v, None, decimals) for v in scored["value"]]
+
+    def label(row: pd.Series, is_tied: bool) -> str:
+        overall = (
+            "not ranked by the publisher"
+            if pd.isna(row["rank"])
+            else (f"{'published' if row['rank_official'] else 'computed'} rank {ordinal(int(row['rank']))} overall")
+        )
+        tie = f" (tied; values published to {decimals} decimals)" if is_tied else ""
+        return f"{ordinal(int(row['group_rank']))} of {len(scored)} in the group, computed{tie}; {overall}"
+
+    scored["rank_label"] = [label(r, t) for (_, r), t in zip(scored.iterrows(), tied, strict=True)]
+    scored["tie_note"] = [f"tied; values published to {decimals} decimals" if t else "" for t in tied]
+    scored = scored.sort_values(["group_rank", "entity"]).reset_index(drop=True)
+    return GroupView(
+        rows=scored,
+        average=float(scored["value"].mean()),
+        not_assessed=[names.get(c, c) for c in absent],
+        leader_iso3=str(scored["iso3"].iloc[0]),
+    )
+
+
+def sub_indicators(source: str, indicator: str, available: set[str]) -> list[str]:
+    """The indicator's parts (metadata ``parent``), in metadata order, that the edition holds."""
+    return [
+        i.id
+        for i in metadata.indicators().values()
+        if i.source == source and i.parent == indicator and i.id in available
+    ]
+
+
+def profile(edition_rows: pd.DataFrame, parts: list[str], members: list[str], focus: str, leader: str) -> pd.DataFrame:
+    """Per part: the focus country's value, the leader's and the group average."""
+    rows = edition_rows[edition_rows["indicator"].isin(parts) & edition_rows["iso3"].isin(members)]
+    rows = rows[rows["value_status"] == "published"]
+    out = []
+    for part in parts:
+        sel = rows[rows["indicator"] == part]
+        if sel.empty:
+            continue
+        by = sel.set_index("iso3")["value"]
+        out.append(
+            {
+                "indicator": part,
+                "short": str(sel["short"].iloc[0]) if "short" in sel.columns else part,
+                "focus": by.get(focus),
+                "leader": by.get(leader),
+                "average": float(by.mean()),
+            }
+        )
+    return pd.DataFrame(out, columns=["indicator", "short", "focus", "leader", "average"])
+
+
+def matrix(edition_rows: pd.DataFrame, indicators: list[str], members: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Countries by indicators: published values as text (publisher's precision) and ranks within the group."""
+    rows = edition_rows[
+        edition_rows["indicator"].isin(indicators)
+        & edition_rows["iso3"].isin(members)
+        & (edition_rows["value_status"] == "published")
+    ].copy()
+    if rows.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    source = str(rows["source"].iloc[0])
+    shorts = rows.drop_duplicates("indicator").set_index("indicator")["short"].to_dict() if "short" in rows else {}
+    texts, ranks = {}, {}
+    for ind in indicators:
+        sel = rows[rows["indicator"] == ind]
+        if sel.empty:
+            continue
+        try:
+            higher = metadata.indicator(source, ind).higher_is_better
+        except KeyError:
+            higher = True
+        decimals = _decimals(source, ind, sel)
+        col = shorts.get(ind, ind)
+        texts[col] = pd.Series([format_value(v, None, decimals) for v in sel["value"]], index=sel["entity"])
+        ranks[col] = pd.Series(competition_rank(sel["value"], higher_is_better=higher).to_numpy(), index=sel["entity"])
+    text, rank = pd.DataFrame(texts), pd.DataFrame(ranks)
+    order = rank.iloc[:, 0].sort_values().index
+    return text.loc[order].fillna("–"), rank.loc[order]
+
+
+def map_scope(iso3s: list[str]) -> str:
+    """Europe when every country shown is European, else the world."""
+    from rankings.countries import country_table
+
+    table = country_table().set_index("ISO3")
+    # Cyprus is an EU member that country_converter files under Asia; it sits inside the Europe map.
+    continents = {"Europe" if c == "CYP" else table["continent"].get(c) for c in iso3s}
+    return "europe" if continents and continents <= {"Europe"} else "world"
