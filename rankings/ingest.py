@@ -102,7 +102,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _conflicts(store: Store, manifest: Manifest, path: str, obs: pd.DataFrame) -> str | None:
+def conflicts(store: Store, manifest: Manifest, path: str, obs: pd.DataFrame) -> str | None:
     """Another stored file that already holds any of these observation keys, as a message; else None."""
     sources = set(obs["source"].unique().tolist())
     editions = set(obs["edition"].unique().tolist())
@@ -176,7 +176,7 @@ def ingest(
                 continue
             try:
                 source, layout, obs = read_file(path, rel, sha)
-                clash = _conflicts(store, manifest, rel, obs)
+                clash = conflicts(store, manifest, rel, obs)
                 if clash:
                     raise InputError(rel, clash)
             except InputError as exc:

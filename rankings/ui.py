@@ -58,6 +58,31 @@ def data(name: str, *args: Any) -> Any:
     return _cached(name, _stamp(), str(processed_dir()), args)
 
 
+def forget_cached_data() -> None:
+    """Drop cached query results (after an upload; the manifest stamp would catch it too)."""
+    _cached.clear()
+
+
+def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Ranking by edition: countries stored, '–' where the publisher released an edition that is not loaded."""
+    from rankings import metadata
+
+    released = {s.id: set(s.editions) for s in metadata.sources().values()}
+    stored = coverage.pivot_table(index="source", columns="edition", values="countries", aggfunc="max")
+    editions = sorted(set(stored.columns) | {e for s in stored.index for e in released.get(s, ())})
+    out = pd.DataFrame(index=stored.index, columns=[str(e) for e in editions], dtype=object)
+    for source in stored.index:
+        for edition in editions:
+            value = stored.loc[source].get(edition)
+            if value is not None and not pd.isna(value):
+                out.loc[source, str(edition)] = str(int(value))
+            elif edition in released.get(source, ()):
+                out.loc[source, str(edition)] = "–"
+            else:
+                out.loc[source, str(edition)] = ""
+    return out
+
+
 def demo_notice() -> None:
     """Say plainly that the figures are fictitious, on every page that shows demo data."""
     if data("shows_demo_data"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,18 @@ from rankings import db, ingest
 from rankings.demo import write_demo
 from rankings.overview import ordinal
 
-PAGES = ["pages/overview.py", "pages/data.py"]
+PAGES = ["pages/overview.py", "pages/trends.py", "pages/compare.py", "pages/profile.py", "pages/data.py"]
+
+
+def registered_pages() -> list[str]:
+    """Every page file dashboard.py registers (the smoke tests must cover all of them)."""
+    import re
+
+    return re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', (ROOT / "dashboard.py").read_text())
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +97,59 @@ def test_focus_country_comes_from_the_url(demo_store, monkeypatch):
     assert not at.exception
     assert at.title[0].value == "Estonia in the digital-government rankings"
     assert at.sidebar.selectbox[0].value == "EST"
+
+
+def test_every_registered_page_is_smoke_tested_and_every_page_file_registered():
+    files = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    assert sorted(registered_pages()) == files
+    assert set(PAGES) <= set(files)
+
+
+def test_trend_chart_holds_the_selected_countries(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, "pages/trends.py", countries=["DNK", "EST", "FIN"], ind=["egdi"])
+    assert not at.exception
+    names = [t["name"] for t in figures(at)[0]["data"]]
+    assert names == ["Denmark", "Estonia", "Finland"]
+
+
+def test_trend_rank_axis_runs_best_at_the_top(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, "pages/trends.py", countries=["DNK"], ind=["egdi"], measure="rank")
+    layout = figures(at)[0]["layout"]
+    low, high = layout["yaxis"]["range"]
+    assert low > high  # reversed: rank 1 at the top
+    assert "1 = best" in layout["yaxis"]["title"]["text"]
+
+
+def test_url_parameters_restore_a_compare_view(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, "pages/compare.py", source="un_egov", edition="2022", group="nordic_baltic")
+    assert not at.exception
+    assert at.selectbox(key="source").value == "un_egov"
+    assert at.selectbox(key="edition").value == "2022"
+    assert at.selectbox(key="group").value == "nordic_baltic"
+    bars = figures(at)[0]["data"][0]
+    assert sorted(bars["y"]) == sorted(
+        ["Denmark", "Estonia", "Finland", "Iceland", "Latvia", "Lithuania", "Norway", "Sweden"]
+    )
+    # The focus country is drawn in the focus colour, every other bar not.
+    colours = dict(zip(bars["y"], bars["marker"]["color"], strict=True))
+    from rankings.charts import FOCUS
+
+    assert colours["Denmark"] == FOCUS and list(colours.values()).count(FOCUS) == 1
+
+
+def test_compare_map_uses_the_apps_own_outlines(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, "pages/compare.py", source="un_egov", group="eu")
+    charts = at.get("plotly_chart")
+    maps = [c for c in charts if any(t.get("type") == "choropleth" for t in json.loads(c.proto.spec)["data"])]
+    assert maps, "no map drawn"
+    assert json.loads(maps[0].proto.config)["topojsonURL"] == "/app/static/topojson/"
+    assert (ROOT / "static" / "topojson" / "europe_50m.json").exists()
+
+
+def test_eu_membership_follows_the_edition(demo_store, monkeypatch):
+    """EU28 before February 2020, EU27 after: the United Kingdom is in the 2018 group, not in 2022's."""
+    at18 = app(demo_store, monkeypatch, "pages/compare.py", source="un_egov", edition="2018", group="eu")
+    at22 = app(demo_store, monkeypatch, "pages/compare.py", source="un_egov", edition="2022", group="eu")
+    assert "United Kingdom" in figures(at18)[0]["data"][0]["y"]
+    assert "United Kingdom" not in figures(at22)[0]["data"][0]["y"]
+    assert len(figures(at18)[0]["data"][0]["y"]) == 28 and len(figures(at22)[0]["data"][0]["y"]) == 27
