@@ -8,7 +8,9 @@ share one). The views:
 - ``manifest``: the ingested raw files;
 - ``indicators``, ``sources``: the reviewed metadata;
 - ``headline``: ``observations`` with one reference period per source, edition and indicator, the edition's
-  headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years).
+  headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years);
+- ``submissions``, ``questions``, ``answers``, ``survey_flags``, ``decisions``: the survey store
+  (:mod:`rankings.survey.store`; questions, answers and flags of the current version of each submission).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ _DUCK_TYPES = {
 }
 
 _lock = threading.Lock()
-_connections: dict[Path, tuple[tuple[int, int], duckdb.DuckDBPyConnection]] = {}
+_connections: dict[Path, tuple[tuple[int, ...], duckdb.DuckDBPyConnection]] = {}
 
 
 def manifest_stamp(root: Path) -> tuple[int, int]:
@@ -89,13 +91,34 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
         SELECT o.* FROM observations o JOIN chosen USING (source, edition, indicator, reference_period)
         """
     )
+    _survey_views(con, root)
     return con
+
+
+def _survey_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
+    from rankings.survey.store import SurveyStore
+
+    for name, (files, frame) in SurveyStore(root).duckdb_sources().items():
+        if files:
+            listed = ", ".join(_quote(p.resolve()) for p in files)
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}], union_by_name = true)")
+        else:
+            con.register(f"_{name}_df", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}_df")
+            con.unregister(f"_{name}_df")
+
+
+def _stamp(root: Path) -> tuple[int, ...]:
+    """The ranking manifest's stamp and the survey store's (manifest and decisions)."""
+    from rankings.survey.store import SurveyStore
+
+    return manifest_stamp(root) + SurveyStore(root).stamp()
 
 
 def connection(processed: Path | str = DEFAULT_PROCESSED) -> duckdb.DuckDBPyConnection:
     """The cached connection for a store, rebuilt when its manifest changed since it was built."""
     root = Path(processed).resolve()
-    stamp = manifest_stamp(root)
+    stamp = _stamp(root)
     with _lock:
         cached = _connections.get(root)
         if cached is not None and cached[0] == stamp:

@@ -1,0 +1,531 @@
+"""The survey store: submission workbooks normalised into Parquet, like every other input.
+
+Layout (inside the processed folder)::
+
+    surveys/
+      manifest.json                  every workbook of the survey folder: checksum, status, its parts; the flags
+      parts/<kind>/<id>.parquet      immutable parts: submission, questions, answers (per workbook), flags
+      decisions.sqlite               coordinators' decisions and the audit trail (see decisions.py)
+      .lock                          one sync at a time
+
+The workbooks themselves stay in the survey folder (``data/surveys/`` or ``RANKINGS_SURVEYS``); uploads from
+the page are saved there under ``uploads/<submission id>.xlsx``. :meth:`SurveyStore.sync` mirrors the folder,
+as ingest mirrors ``data/raw``: new or changed workbooks are read and stored, removed ones dropped, a workbook
+that cannot be read is listed with its message (and its last good version, if any, stays). Several workbooks
+may hold versions of one submission (same survey, cycle and country): the most recently modified is current.
+The previous cycle of a submission is the stored submission of the same survey and country with the latest
+earlier cycle. Flags are stored per current submission and recomputed when the draft, its previous cycle, the
+stored rankings, the mappings or the rules change. Parts and manifest are written as in the ranking store
+(new files, then the manifest replaced atomically), so a reader never sees half a sync.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rankings.errors import InputError, StoreError
+from rankings.store import atomic_write_bytes
+from rankings.survey import store_dir, surveys_dir
+from rankings.survey.decisions import EVENT_COLUMNS, DecisionStore
+from rankings.survey.rules import Flag, check
+from rankings.survey.workbook import (
+    ANSWER_COLUMNS,
+    QUESTION_COLUMNS,
+    WORKBOOK_SUFFIXES,
+    Submission,
+    read_submission,
+    slug,
+)
+
+MANIFEST = "manifest.json"
+PARTS = "parts"
+UPLOADS = "uploads"
+FORMAT_VERSION = 1
+RULES_VERSION = 1  # bump when a rule changes, so that stored flags are recomputed
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+FLAG_COLUMNS = [
+    "submission_id",
+    "question_id",
+    "rule",
+    "severity",
+    "message",
+    "section",
+    "source_row",
+    "previous_submission_id",
+    "checked_at",
+]
+SUBMISSION_COLUMNS = [
+    "submission_id",
+    "survey",
+    "cycle",
+    "country",
+    "country_name",
+    "reference_period_start",
+    "reference_period_end",
+    "deadline",
+    "file",
+    "sha256",
+]
+
+
+@dataclass
+class Version:
+    """One workbook of the survey folder as the store knows it."""
+
+    path: str  # relative to the survey folder, forward slashes
+    sha256: str
+    size: int
+    mtime_ns: int
+    status: str  # "stored" or "failed"
+    message: str = ""
+    submission_id: str = ""
+    survey: str = ""
+    cycle: str = ""
+    country: str = ""
+    parts: dict[str, str] = field(default_factory=dict)  # kind -> part path (the last good version's)
+    stored_at: str = ""
+
+
+@dataclass
+class FlagsEntry:
+    submission_id: str
+    draft_sha256: str
+    previous_id: str | None
+    context: str
+    part: str
+    checked_at: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class SurveyManifest:
+    versions: dict[str, Version] = field(default_factory=dict)
+    flags: dict[str, FlagsEntry] = field(default_factory=dict)
+    generation: int = 0
+
+    def live_parts(self) -> set[str]:
+        return {p for v in self.versions.values() for p in v.parts.values()} | {f.part for f in self.flags.values()}
+
+
+@dataclass
+class SyncReport:
+    stored: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)  # older versions of a submission, not current
+    flagged: list[str] = field(default_factory=list)  # submissions whose flags were (re)computed
+
+
+def cycle_key(cycle: str) -> tuple[object, ...]:
+    """Natural order of cycles: ``2023`` < ``2023-2024`` < ``2025``; numbers compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p.casefold() for p in re.findall(r"\d+|\D+", cycle))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class SurveyStore:
+    def __init__(self, processed: Path | str) -> None:
+        self.processed = Path(processed)
+        self.root = store_dir(processed)
+        self.decisions = DecisionStore.for_processed(processed)
+
+    # --- manifest ---
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def load_manifest(self) -> SurveyManifest:
+        if not self.manifest_path.exists():
+            return SurveyManifest()
+        try:
+            raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return SurveyManifest(
+                versions={k: Version(**v) for k, v in raw["versions"].items()},
+                flags={k: FlagsEntry(**v) for k, v in raw["flags"].items()},
+                generation=int(raw.get("generation", 0)),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.manifest_path}: the survey store's manifest cannot be read ({exc})") from None
+
+    def _save_manifest(self, manifest: SurveyManifest) -> None:
+        manifest.generation += 1
+        payload = {
+            "format": FORMAT_VERSION,
+            "generation": manifest.generation,
+            "versions": {k: asdict(v) for k, v in sorted(manifest.versions.items())},
+            "flags": {k: asdict(v) for k, v in sorted(manifest.flags.items())},
+        }
+        atomic_write_bytes(self.manifest_path, json.dumps(payload, indent=1, ensure_ascii=False).encode("utf-8"))
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def stamp(self) -> tuple[int, ...]:
+        """Changes whenever the store or a decision changes (for caches and the DuckDB views)."""
+        try:
+            st = self.manifest_path.stat()
+            own = (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            own = (0, 0)
+        return own + self.decisions.stamp()
+
+    # --- parts ---
+
+    def _write_part(self, kind: str, frame: pd.DataFrame) -> str:
+        rel = Path(PARTS) / kind / f"{uuid.uuid4().hex}.parquet"
+        dest = self.root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        buffer = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buffer, compression="zstd")
+        atomic_write_bytes(dest, buffer.getvalue().to_pybytes())
+        return rel.as_posix()
+
+    def _read_part(self, rel: str) -> pd.DataFrame:
+        try:
+            return pq.read_table(self.root / rel).to_pandas()
+        except (OSError, pa.ArrowException) as exc:
+            raise StoreError(f"{self.root / rel}: a stored survey part cannot be read ({exc})") from None
+
+    def _collect_garbage(self, manifest: SurveyManifest) -> None:
+        live = {str(self.root / p) for p in manifest.live_parts()}
+        base = self.root / PARTS
+        if base.exists():
+            for path in base.rglob("*.parquet"):
+                if str(path) not in live:
+                    path.unlink(missing_ok=True)
+
+    # --- sync ---
+
+    def sync(self, folder: Path | str | None = None) -> SyncReport:
+        """Mirror the survey folder into the store (see the module's docstring)."""
+        folder = Path(folder) if folder is not None else surveys_dir()
+        report = SyncReport()
+        with self.lock():
+            manifest = self.load_manifest()
+            changed = False
+            found = _scan(folder)
+            for rel in sorted(set(manifest.versions) - set(found)):
+                del manifest.versions[rel]
+                report.removed.append(rel)
+                changed = True
+            for rel, path in found.items():
+                changed |= self._sync_file(manifest, folder, rel, path, report)
+            current = _current(manifest)
+            report.superseded = sorted(
+                v.path for v in manifest.versions.values() if v.parts and current.get(v.submission_id) is not v
+            )
+            changed |= self._sync_flags(manifest, current, report)
+            for sid, version in current.items():
+                if sid in report.flagged or not self.decisions.has_submission(sid):
+                    self.decisions.sync_answers(self._load_version(version))
+            if changed:
+                self._save_manifest(manifest)
+                self._collect_garbage(manifest)
+        return report
+
+    def _sync_file(self, manifest: SurveyManifest, folder: Path, rel: str, path: Path, report: SyncReport) -> bool:
+        st = path.stat()
+        old = manifest.versions.get(rel)
+        if old is not None and (old.size, old.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            return False
+        try:
+            submission = read_submission(path, rel)
+        except InputError as exc:
+            from rankings.rawfile import sha256_of
+
+            keep = old.parts if old is not None else {}
+            message = exc.problem + (" (the last good version is kept)" if keep else "")
+            good = old if old is not None and keep else Version(rel, "", 0, 0, "failed")
+            manifest.versions[rel] = Version(
+                path=rel,
+                sha256=sha256_of(path),
+                size=st.st_size,
+                mtime_ns=st.st_mtime_ns,
+                status="failed",
+                message=message,
+                submission_id=good.submission_id,
+                survey=good.survey,
+                cycle=good.cycle,
+                country=good.country,
+                parts=keep,
+                stored_at=good.stored_at,
+            )
+            report.failed.append((rel, exc.message))
+            return True
+        if old is not None and old.sha256 == submission.sha256 and old.status == "stored":
+            old.mtime_ns, old.size = st.st_mtime_ns, st.st_size
+            return True
+        parts = {kind: self._write_part(kind, frame) for kind, frame in submission.frames().items()}
+        m = submission.meta
+        manifest.versions[rel] = Version(
+            path=rel,
+            sha256=submission.sha256,
+            size=st.st_size,
+            mtime_ns=st.st_mtime_ns,
+            status="stored",
+            submission_id=submission.submission_id,
+            survey=m.survey,
+            cycle=m.cycle,
+            country=m.country,
+            parts=parts,
+            stored_at=_now(),
+        )
+        report.stored.append(rel)
+        return True
+
+    def _context(self, draft: Version, previous: Version | None) -> str:
+        from rankings.store import Store
+        from rankings.survey.mapping import MAPPINGS_PATH
+
+        try:
+            generation = Store(self.processed).load_manifest().generation
+        except StoreError:
+            generation = -1
+        mapping_sha = hashlib.sha256(MAPPINGS_PATH.read_bytes()).hexdigest()[:16]
+        key = [RULES_VERSION, mapping_sha, generation, draft.sha256, previous.sha256 if previous else None]
+        return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:24]
+
+    def _sync_flags(self, manifest: SurveyManifest, current: dict[str, Version], report: SyncReport) -> bool:
+        from rankings.survey.mapping import published_lookup
+
+        changed = False
+        for sid in sorted(set(manifest.flags) - set(current)):
+            del manifest.flags[sid]
+            changed = True
+        for sid, draft in current.items():
+            prev = _previous(draft, current)
+            context = self._context(draft, prev)
+            entry = manifest.flags.get(sid)
+            if entry is not None and entry.context == context:
+                continue
+            submission = self._load_version(draft)
+            previous = self._load_version(prev) if prev else None
+            flags = check(submission, previous, published_lookup(self.processed))
+            checked_at = _now()
+            prev_id = prev.submission_id if prev else None
+            frame = pd.DataFrame(
+                [
+                    [sid, f.question_id, f.rule, f.severity, f.message, f.section, f.row, prev_id, checked_at]
+                    for f in flags
+                ],
+                columns=FLAG_COLUMNS,
+            ).astype({c: "string" for c in FLAG_COLUMNS if c != "source_row"} | {"source_row": "Int64"})
+            counts = {s: sum(f.severity == s for f in flags) for s in ("error", "warning", "info")}
+            manifest.flags[sid] = FlagsEntry(
+                submission_id=sid,
+                draft_sha256=draft.sha256,
+                previous_id=prev_id,
+                context=context,
+                part=self._write_part("flags", frame),
+                checked_at=checked_at,
+                counts=counts,
+            )
+            report.flagged.append(sid)
+            changed = True
+        return changed
+
+    # --- reading ---
+
+    def _load_version(self, version: Version) -> Submission:
+        return Submission.from_frames({kind: self._read_part(rel) for kind, rel in version.parts.items()})
+
+    def current(self) -> dict[str, Version]:
+        return _current(self.load_manifest())
+
+    def load(self, submission_id: str) -> Submission:
+        version = self.current().get(submission_id)
+        if version is None:
+            raise InputError(None, f"no stored submission {submission_id!r}")
+        return self._load_version(version)
+
+    def previous(self, submission_id: str) -> Submission | None:
+        current = self.current()
+        prev = _previous(current[submission_id], current) if submission_id in current else None
+        return self._load_version(prev) if prev else None
+
+    def flags(self, submission_id: str) -> list[Flag]:
+        entry = self.load_manifest().flags.get(submission_id)
+        if entry is None:
+            return []
+        frame = self._read_part(entry.part)
+        return [
+            Flag(
+                question_id=str(r["question_id"]),
+                rule=str(r["rule"]),
+                severity=str(r["severity"]),
+                message=str(r["message"]),
+                section=str(r["section"]),
+                row=None if pd.isna(r["source_row"]) else int(r["source_row"]),
+            )
+            for r in frame.to_dict("records")
+        ]
+
+    def submissions(self) -> pd.DataFrame:
+        """Every stored workbook: its submission, whether it is the current version, flags counts, status."""
+        manifest = self.load_manifest()
+        current = _current(manifest)
+        rows = []
+        for v in manifest.versions.values():
+            flags = manifest.flags.get(v.submission_id)
+            is_current = current.get(v.submission_id) is v
+            rows.append(
+                {
+                    "submission_id": v.submission_id,
+                    "survey": v.survey,
+                    "cycle": v.cycle,
+                    "country": v.country,
+                    "file": v.path,
+                    "sha256": v.sha256,
+                    "status": v.status,
+                    "message": v.message,
+                    "is_current": is_current,
+                    "previous_submission_id": flags.previous_id if flags and is_current else None,
+                    "errors": flags.counts.get("error", 0) if flags and is_current else None,
+                    "warnings": flags.counts.get("warning", 0) if flags and is_current else None,
+                    "stored_at": v.stored_at,
+                }
+            )
+        columns = [
+            "submission_id", "survey", "cycle", "country", "file", "sha256", "status", "message", "is_current",
+            "previous_submission_id", "errors", "warnings", "stored_at",
+        ]  # fmt: skip
+        df = pd.DataFrame(rows, columns=columns)
+        df = df.sort_values(["survey", "country", "cycle", "file"], key=lambda s: s.astype(str))
+        return df.reset_index(drop=True)
+
+    # --- uploads ---
+
+    def save_upload(
+        self, data: bytes, filename: str, folder: Path | str | None = None, *, previous_of: Submission | None = None
+    ) -> Submission:
+        """Check an uploaded workbook's content and, when it is a readable submission, save it in the survey
+        folder (``uploads/<submission id>.xlsx``, replacing an earlier upload of the same submission) and sync.
+
+        ``previous_of``: the upload is the previous cycle of that draft, so it must be of the same country and
+        an earlier cycle."""
+        folder = Path(folder) if folder is not None else surveys_dir()
+        name = Path(filename).name or "upload"
+        if Path(name).suffix.lower() != ".xlsx":
+            raise InputError(name, "is not an .xlsx workbook; upload the submission workbook (.xlsx)")
+        if not data:
+            raise InputError(name, "is empty")
+        if len(data) > MAX_UPLOAD_BYTES:
+            size, limit = len(data) / 2**20, MAX_UPLOAD_BYTES // 2**20
+            raise InputError(name, f"is {size:.1f} MB; uploads over {limit} MB are refused")
+        incoming = folder / ".incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=incoming, suffix=".xlsx")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            submission = read_submission(Path(tmp), name)
+            if previous_of is not None:
+                _check_previous(name, submission, previous_of)
+            dest = folder / UPLOADS / f"{submission.submission_id}.xlsx"  # the id is made of [a-z0-9_-]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, dest)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self.sync(folder)
+        return submission
+
+    # --- DuckDB ---
+
+    def duckdb_sources(self) -> dict[str, tuple[list[Path], pd.DataFrame]]:
+        """For each survey view: the Parquet parts to read, or (when there are none) a frame to show."""
+        manifest = self.load_manifest()
+        current = _current(manifest)
+        out: dict[str, tuple[list[Path], pd.DataFrame]] = {
+            "submissions": ([], self.submissions()),
+        }
+        empty = {
+            "questions": pd.DataFrame(columns=["submission_id", *QUESTION_COLUMNS, "source_row"]),
+            "answers": pd.DataFrame(columns=["submission_id", *ANSWER_COLUMNS, "source_row", "fingerprint"]),
+        }
+        for kind, frame in empty.items():
+            out[kind] = ([self.root / v.parts[kind] for v in current.values()], frame.astype("string"))
+        flag_parts = [self.root / f.part for sid, f in manifest.flags.items() if sid in current]
+        out["survey_flags"] = (flag_parts, pd.DataFrame(columns=FLAG_COLUMNS).astype("string"))
+        events = self.decisions.trail()
+        out["decisions"] = ([], events if not events.empty else pd.DataFrame(columns=EVENT_COLUMNS).astype("string"))
+        return out
+
+
+def _check_previous(name: str, previous: Submission, draft: Submission) -> None:
+    if previous.meta.country != draft.meta.country:
+        raise InputError(
+            name, f"is the submission of {previous.meta.country_name}, the draft is {draft.meta.country_name}'s"
+        )
+    if cycle_key(previous.meta.cycle) >= cycle_key(draft.meta.cycle):
+        raise InputError(name, f"is cycle {previous.meta.cycle}, not a cycle before the draft's ({draft.meta.cycle})")
+
+
+def _scan(folder: Path) -> dict[str, Path]:
+    """Workbooks of the survey folder by relative path (Office lock files and hidden folders skipped)."""
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
+            continue
+        if path.is_file() and path.suffix.lower() in WORKBOOK_SUFFIXES:
+            out[rel.as_posix()] = path
+    return out
+
+
+def _current(manifest: SurveyManifest) -> dict[str, Version]:
+    """The current version of each submission: its most recently modified stored workbook."""
+    out: dict[str, Version] = {}
+    for v in manifest.versions.values():
+        if not v.parts or not v.submission_id:
+            continue
+        best = out.get(v.submission_id)
+        if best is None or (v.mtime_ns, v.path) > (best.mtime_ns, best.path):
+            out[v.submission_id] = v
+    return out
+
+
+def _previous(draft: Version, current: dict[str, Version]) -> Version | None:
+    """The stored submission of the same survey and country with the latest cycle before the draft's."""
+    candidates = [
+        v
+        for v in current.values()
+        if v.country == draft.country
+        and _survey_key(v.survey) == _survey_key(draft.survey)
+        and cycle_key(v.cycle) < cycle_key(draft.cycle)
+    ]
+    return max(candidates, key=lambda v: cycle_key(v.cycle), default=None)
+
+
+def _survey_key(survey: str) -> str:
+    """A survey's name compared across cycles: a year in the name (``... 2023``) does not make another survey."""
+    return slug(re.sub(r"\b(19|20)\d{2}\b", "", survey)).casefold()
