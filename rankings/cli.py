@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rankings.errors import InputError, StoreError
+from rankings.survey import cli as survey_cli
 
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_PROCESSED = Path("data/processed")
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only when the raw folder holds no data file yet (used by the first start)",
     )
+    survey_cli.add_parser(sub)
     return parser
 
 
@@ -136,10 +138,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     written = demo.write_demo(args.raw)
     print(f"wrote {len(written)} demo files under {args.raw / demo.DEMO_FOLDER} (fictitious values)")
+    print(f"wrote the demo survey submission under {demo.survey_demo_folder(args.raw)} (fictitious answers)")
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "query": cmd_query, "demo": cmd_demo}
+COMMANDS = {"ingest": cmd_ingest, "query": cmd_query, "demo": cmd_demo, "survey": survey_cli.run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

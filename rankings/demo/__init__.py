@@ -94,7 +94,15 @@ def write_demo(raw_dir: Path | str) -> list[Path]:
         "files": {p.relative_to(folder).as_posix(): sha256_of(p) for p in written},
     }
     (folder / DEMO_MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+    from rankings.survey import demo as survey_demo
+
+    survey_demo.write(survey_demo_folder(raw_dir))  # not ranking data: beside the raw folder, never in it
     return written
+
+
+def survey_demo_folder(raw_dir: Path | str) -> Path:
+    """Where the demo survey submission goes: ``data/raw`` -> ``data/surveys/demo`` (see docs/survey-check.md)."""
+    return Path(raw_dir).resolve().parent / "surveys" / DEMO_FOLDER
 
 
 def has_data_files(raw_dir: Path | str) -> bool:
