@@ -13,14 +13,11 @@ from rankings.errors import InputError, StoreError
 from rankings.survey import report, review, template
 from rankings.survey.decisions import STATUS_LABELS, DecisionError
 from rankings.survey.rules import RULES, SEVERITIES
-from rankings.survey.store import SurveyStore
+from rankings.survey.store import MAX_UPLOAD_BYTES, SurveyStore
 
 ui.require_frame()
 
-TABLE_SHOWN = [
-    "question_id", "section", "severity", "rule", "message", "answer", "answered_by", "status", "decided_by",
-    "decision_comment",
-]  # fmt: skip
+TABLE_SHOWN = ["question_id", "severity", "rule", "message", "status", "decided_by", "section"]
 
 st.title("Survey check")
 st.caption(
@@ -61,8 +58,9 @@ current = stored_table[stored_table["is_current"]]
 with st.expander("Upload a draft, or download the template", expanded=current.empty, icon=":material/upload_file:"):
     with st.form("upload", clear_on_submit=True):
         left, right = st.columns(2)
-        draft_file = left.file_uploader("Draft submission workbook (.xlsx)", type=["xlsx"])
-        previous_file = right.file_uploader("Previous cycle's submission (optional, .xlsx)", type=["xlsx"])
+        limit = f"Workbooks up to {MAX_UPLOAD_BYTES // 2**20} MB."
+        draft_file = left.file_uploader("Draft submission workbook (.xlsx)", type=["xlsx"], help=limit)
+        previous_file = right.file_uploader("Previous cycle's submission (optional, .xlsx)", type=["xlsx"], help=limit)
         if st.form_submit_button("Check and store", icon=":material/fact_check:"):
             if draft_file is None and previous_file is None:
                 st.session_state["upload_message"] = ("error", "Choose a workbook to upload first.")
@@ -142,15 +140,20 @@ m1.metric("Errors", ready.errors, help="Flags that must be fixed in the draft be
 m2.metric("Warnings", ready.warnings, help="Flags to check: they may be right, a coordinator decides.")
 m3.metric(
     "Verified",
-    f"{ready.verified_share:.0%}",
+    f"{ready.verified_share:.0%}" if ready.flagged_answers else "—",
     help=f"{ready.verified} of {ready.flagged_answers} flagged answers verified; {ready.needs_change} need a "
     f"change, {ready.open} are open.",
 )
-m4.metric("Deadline", ready.deadline_text(), help=f"Submission deadline {meta.deadline}.")
-if ready.ready:
-    st.success("No errors, and every flagged answer is verified: ready to submit.", icon=":material/task_alt:")
-elif not flags:
+if ready.days_to_deadline < 0:
+    m4.metric(
+        "Deadline", "Overdue", delta=f"{ready.days_to_deadline} days", help=f"Submission deadline {meta.deadline}."
+    )
+else:
+    m4.metric("Deadline", ready.deadline_text(), help=f"Submission deadline {meta.deadline}.")
+if not flags:
     st.success("No flags: every answer passed the checks.", icon=":material/task_alt:")
+elif ready.ready:
+    st.success("No errors, and every flagged answer is verified: ready to submit.", icon=":material/task_alt:")
 
 table = review.flag_table(submission, flags, status)
 
@@ -168,18 +171,27 @@ else:
     for column, chosen in filters.items():
         if chosen:
             shown = shown[shown[column].isin(chosen)]
-    rule_list = "; ".join(f"{r.id} ({r.severity})" for r in RULES.values())
-    st.caption(f"{len(shown)} of {len(table)} flags. Rules: {rule_list}.")
+    st.caption(
+        f"{len(shown)} of {len(table)} flags. Select an answer below to see it in full, verify it or ask for a "
+        "change; the report holds every column."
+    )
     st.dataframe(
         shown[TABLE_SHOWN],
         hide_index=True,
         width="stretch",
         column_config={
             "question_id": st.column_config.TextColumn("question", width="small"),
+            "severity": st.column_config.TextColumn("severity", width="small"),
             "message": st.column_config.TextColumn("what to check", width="large"),
-            "decision_comment": st.column_config.TextColumn("comment"),
+            "decided_by": st.column_config.TextColumn("decided by", width="small"),
         },
     )
+    with st.expander("What each rule checks", icon=":material/rule:"):
+        st.dataframe(
+            [{"rule": r.id, "severity": r.severity, "flags": r.title} for r in RULES.values()],
+            hide_index=True,
+            width="stretch",
+        )
 
     st.subheader("Verify an answer")
     flagged_ids = list(dict.fromkeys(table["question_id"]))
@@ -199,7 +211,8 @@ else:
         if first["evidence_url"] or first["evidence_note"]:
             st.text(f"Evidence: {' · '.join(x for x in (first['evidence_url'], first['evidence_note']) if x)}")
         st.text(f"Answered by: {first['answered_by'] or '(not given)'}")
-        st.dataframe(rows[["severity", "rule", "message"]], hide_index=True, width="stretch")
+        for flag in rows.itertuples():
+            st.text(f"{flag.severity.upper()} · {flag.rule}: {flag.message}")
 
     def _decide() -> None:
         sid, question, fingerprint = st.session_state["decide_fingerprint"]

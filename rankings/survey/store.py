@@ -15,8 +15,8 @@ that cannot be read is listed with its message (and its last good version, if an
 may hold versions of one submission (same survey, cycle and country): the most recently modified is current.
 The previous cycle of a submission is the stored submission of the same survey and country with the latest
 earlier cycle. Flags are stored per current submission and recomputed when the draft, its previous cycle, the
-stored rankings, the mappings or the rules change. Parts and manifest are written as in the ranking store
-(new files, then the manifest replaced atomically), so a reader never sees half a sync.
+stored rankings, the mappings or the code of the rules change. Parts and manifest are written as in the ranking
+store (new files, then the manifest replaced atomically), so a reader never sees half a sync.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -56,7 +57,6 @@ MANIFEST = "manifest.json"
 PARTS = "parts"
 UPLOADS = "uploads"
 FORMAT_VERSION = 1
-RULES_VERSION = 1  # bump when a rule changes, so that stored flags are recomputed
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 FLAG_COLUMNS = [
     "submission_id",
@@ -300,14 +300,12 @@ class SurveyStore:
 
     def _context(self, draft: Version, previous: Version | None) -> str:
         from rankings.store import Store
-        from rankings.survey.mapping import MAPPINGS_PATH
 
         try:
             generation = Store(self.processed).load_manifest().generation
         except StoreError:
             generation = -1
-        mapping_sha = hashlib.sha256(MAPPINGS_PATH.read_bytes()).hexdigest()[:16]
-        key = [RULES_VERSION, mapping_sha, generation, draft.sha256, previous.sha256 if previous else None]
+        key = [_code_fingerprint(), generation, draft.sha256, previous.sha256 if previous else None]
         return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:24]
 
     def _sync_flags(self, manifest: SurveyManifest, current: dict[str, Version], report: SyncReport) -> bool:
@@ -486,6 +484,17 @@ def _check_previous(name: str, previous: Submission, draft: Submission) -> None:
         )
     if cycle_key(previous.meta.cycle) >= cycle_key(draft.meta.cycle):
         raise InputError(name, f"is cycle {previous.meta.cycle}, not a cycle before the draft's ({draft.meta.cycle})")
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The rules, the reader and the mappings that compute flags: a change to any recomputes stored flags."""
+    from rankings.survey import mapping, rules, workbook
+
+    digest = hashlib.sha256()
+    for path in (Path(rules.__file__), Path(workbook.__file__), Path(mapping.__file__), mapping.MAPPINGS_PATH):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _scan(folder: Path) -> dict[str, Path]:
