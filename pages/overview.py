@@ -36,7 +36,9 @@ for start in range(0, len(cards), 2):
                 left.metric(
                     f"Rank{computed}",
                     f"{joint}{overview.ordinal(card.rank)} of {card.assessed}",
-                    delta=None if card.rank_change is None else f"{card.rank_change:+d} places",
+                    delta=None if card.rank_change is None else overview.places(card.rank_change),
+                    delta_color="off" if card.rank_change == 0 else "normal",
+                    delta_arrow="off" if card.rank_change == 0 else "auto",
                     delta_description=f"since {card.previous_edition}" if card.previous_edition else None,
                     help="Positive = moved up. '=' marks a rank shared with another country.",
                 )
@@ -51,22 +53,10 @@ for start in range(0, len(cards), 2):
                     card.value_change, None, metadata.indicator(card.source, card.indicator).decimals
                 ),
             )
-            facts = []
-            if card.tied_with:
-                facts.append(f"Tied with {card.tied_with} other {'country' if card.tied_with == 1 else 'countries'}.")
             decimals = metadata.indicator(card.source, card.indicator).decimals
-            if card.leader and card.gap_to_leader:
-                facts.append(
-                    f"{overview.format_value(card.gap_to_leader, None, decimals)} behind the leader, {card.leader}."
-                )
-            elif card.leader == card.entity or card.rank == 1:
-                facts.append("Leads this ranking.")
-            if card.above and card.gap_to_above is not None:
-                facts.append(
-                    f"{overview.format_value(card.gap_to_above, None, decimals)} behind {card.above}, the next above."
-                )
-            if facts:
-                st.markdown(" ".join(facts))
+            gaps = overview.gap_sentence(card, decimals)
+            if gaps:
+                st.markdown(gaps)
             if len(card.history) > 1:
                 st.plotly_chart(
                     charts.rank_sparkline(card.history, list(source.editions)),

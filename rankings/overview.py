@@ -155,6 +155,33 @@ def headline(card: Card) -> str:
     elif card.previous_edition is None:
         text += ", its first edition in the store"
     text += "."
-    if card.methodology_note:
+    if card.methodology_note and card.previous_edition is not None:
         text += f" The methodology changed in {card.edition}: compare with care."
     return text
+
+
+def gap_sentence(card: Card, decimals: int) -> str:
+    """Distance to the leader and to the next country above, in the indicator's unit."""
+    if card.rank == 1 and not card.tied_with:
+        return "Leads this ranking."
+    parts = []
+    if card.tied_with:
+        others = "country" if card.tied_with == 1 else "countries"
+        parts.append(f"Tied with {card.tied_with} other {others}.")
+    if card.leader and card.gap_to_leader is not None and card.gap_to_leader > 0:
+        gap = format_value(card.gap_to_leader, None, decimals)
+        if card.above == card.leader:
+            parts.append(f"{gap} behind the leader, {card.leader}, the next country above.")
+        else:
+            parts.append(f"{gap} behind the leader, {card.leader}.")
+            if card.above and card.gap_to_above is not None:
+                parts.append(f"{format_value(card.gap_to_above, None, decimals)} behind {card.above}, the next above.")
+    return " ".join(parts)
+
+
+def places(change: int) -> str:
+    """A rank change as '+2 places' / '-1 place' / 'unchanged' (positive = moved up; ASCII signs, which
+    Streamlit's metric reads to colour the change)."""
+    if change == 0:
+        return "unchanged"
+    return f"{change:+d} place{'' if abs(change) == 1 else 's'}"
