@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
     st.Page("pages/profile.py", title="Country profile", icon=":material/flag:", url_path="profile"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+    st.Page("pages/survey.py", title="Survey check", icon=":material/fact_check:", url_path="survey"),
 ]
 
 page = st.navigation(PAGES)
