@@ -1,4 +1,8 @@
-"""Entry point: page setup, navigation and the shared sidebar. Every page lives in pages/ and holds UI only."""
+"""Entry point: page setup, navigation and the shared sidebar. Every page lives in pages/ and holds UI only.
+
+Pages a user may not open are hidden from the navigation, and every page checks the role it needs itself
+(``ui.page(role)``), so a deep link to a hidden page says "not permitted" and shows none of its data.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +17,34 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+# (file, title, icon, url path, role needed). The first page is the home page.
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-    st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/bar_chart:", url_path="compare"),
-    st.Page("pages/profile.py", title="Country profile", icon=":material/flag:", url_path="profile"),
-    st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
-    st.Page("pages/survey.py", title="Survey check", icon=":material/fact_check:", url_path="survey"),
+    ("pages/overview.py", "Overview", ":material/dashboard:", "overview", "analyst"),
+    ("pages/trends.py", "Trends", ":material/show_chart:", "trends", "analyst"),
+    ("pages/compare.py", "Compare", ":material/bar_chart:", "compare", "analyst"),
+    ("pages/profile.py", "Country profile", ":material/flag:", "profile", "analyst"),
+    ("pages/data.py", "Data", ":material/database:", "data", "analyst"),
+    ("pages/survey.py", "Survey check", ":material/fact_check:", "survey", "coordinator"),
 ]
 
-page = st.navigation(PAGES)
-ui.focus_country()
+try:
+    user = ui.current_user()
+except Exception:  # a broken access configuration: every page says so itself
+    user = None
+page = st.navigation(
+    [
+        st.Page(
+            path,
+            title=title,
+            icon=icon,
+            url_path=url,
+            default=(i == 0),
+            visibility="visible" if user is not None and user.may(role) else "hidden",
+        )
+        for i, (path, title, icon, url, role) in enumerate(PAGES)
+    ]
+)
+if user is not None and user.may("analyst"):
+    ui.focus_country()
+ui.user_box()
 page.run()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from rankings import charts, compare, metadata, selection, ui
 
-ui.require_frame()
+ui.page()
 
 iso3, name = ui.focus()
 st.title("Compare")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from rankings import export, metadata, ui, uploads
+from rankings.text import inert
 
-ui.require_frame()
+ui.page()
 
 st.title("Data")
 ui.demo_notice()
@@ -62,42 +63,47 @@ with tabs[1]:
         st.dataframe(coverage, hide_index=True, width="stretch")
 
 with tabs[2]:
-    st.markdown(
-        "Upload the publisher's file as downloaded (CSV or Excel). Each file is read and checked completely first; "
-        "only a file that passes is stored (under `data/raw/uploads/`) and ingested."
-    )
-    chosen = st.file_uploader(
-        "Raw files",
-        type=sorted(s.lstrip(".") for s in uploads.DATA_SUFFIXES),
-        accept_multiple_files=True,
-        max_upload_size=uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
-    )
-    if chosen and st.button("Check and store", type="primary"):
-        progress = st.progress(0.0, text="Checking…")
-        accepted = []
-        for i, upload in enumerate(chosen):
-            progress.progress(i / len(chosen), text=f"Checking {uploads.safe_name(upload.name)}…")
-            result = uploads.check(upload.name, upload.getvalue(), ui.processed_dir())
-            if result.ok:
-                st.success(
-                    result.message + f" (editions {', '.join(map(str, result.editions))})", icon=":material/check:"
-                )
-                for warning in result.warnings:
-                    st.warning(warning)
-                accepted.append(upload)
-            else:
-                st.error(result.message, icon=":material/error:")
-        for i, upload in enumerate(accepted):
-            progress.progress(i / max(1, len(accepted)), text=f"Storing {uploads.safe_name(upload.name)}…")
-            report = uploads.accept(upload.name, upload.getvalue(), ui.raw_dir(), ui.processed_dir())
-            stored_as = f"{uploads.UPLOAD_FOLDER}/{uploads.safe_name(upload.name)}"
-            for result in report.results:
-                if result.path == stored_as and result.status == "failed":
-                    st.error(result.message)
-        progress.progress(1.0, text="Done.")
-        if accepted:
-            st.info(f"{len(accepted)} file(s) stored. Every page now shows the new data.")
-            ui.forget_cached_data()
+    if not ui.allowed("admin"):
+        st.info("Uploading raw files needs the admin role.", icon=":material/lock:")
+    else:
+        st.markdown(
+            "Upload the publisher's file as downloaded (CSV or Excel). Each file is read and checked completely first; "
+            "only a file that passes is stored (under `data/raw/uploads/`) and ingested."
+        )
+        chosen = st.file_uploader(
+            "Raw files",
+            type=sorted(s.lstrip(".") for s in uploads.DATA_SUFFIXES),
+            accept_multiple_files=True,
+            max_upload_size=uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+        )
+        if chosen and st.button("Check and store", type="primary"):
+            progress = st.progress(0.0, text="Checking…")
+            accepted = []
+            for i, upload in enumerate(chosen):
+                progress.progress(i / len(chosen), text=f"Checking {uploads.safe_name(upload.name)}…")
+                result = uploads.check(upload.name, upload.getvalue(), ui.processed_dir())
+                if result.ok:
+                    editions = ", ".join(map(str, result.editions))
+                    st.success(inert(f"{result.message} (editions {editions})"), icon=":material/check:")
+                    for warning in result.warnings:
+                        st.warning(inert(warning))
+                    accepted.append(upload)
+                else:
+                    st.error(inert(result.message), icon=":material/error:")
+            for i, upload in enumerate(accepted):
+                progress.progress(i / max(1, len(accepted)), text=f"Storing {uploads.safe_name(upload.name)}…")
+                if not ui.allowed("admin"):  # checked again at the moment of acting
+                    st.error("Not permitted: uploading needs the admin role.")
+                    st.stop()
+                report = uploads.accept(upload.name, upload.getvalue(), ui.raw_dir(), ui.processed_dir())
+                stored_as = f"{uploads.UPLOAD_FOLDER}/{uploads.safe_name(upload.name)}"
+                for result in report.results:
+                    if result.path == stored_as and result.status == "failed":
+                        st.error(inert(result.message))
+            progress.progress(1.0, text="Done.")
+            if accepted:
+                st.info(f"{len(accepted)} file(s) stored. Every page now shows the new data.")
+                ui.forget_cached_data()
 
 with tabs[3]:
     indicators = ui.data("indicator_metadata")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from rankings import charts, metadata, overview, ui
+from rankings.text import inert
 
-ui.require_frame()
+ui.page()
 
 iso3, name = ui.focus()
 st.title(f"{name} in the digital-government rankings")
@@ -20,7 +21,7 @@ if not cards:
     st.stop()
 
 st.subheader("Headlines")
-st.markdown("\n".join(f"- {card.headline}" for card in cards))
+st.markdown("\n".join(f"- {inert(card.headline)}" for card in cards))
 
 for start in range(0, len(cards), 2):
     columns = st.columns(2)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from rankings import charts, export, metadata, overview, profile, ui
+from rankings.text import inert
 
-ui.require_frame()
+ui.page()
 
 iso3, name = ui.focus()
 st.title(f"Country profile: {name}")
@@ -22,7 +23,7 @@ if not cards:
     st.info(f"No stored ranking assesses {name}. Choose another country in the sidebar.")
     st.stop()
 st.subheader("In one paragraph")
-st.markdown(" ".join(card.headline for card in cards))
+st.markdown("\n".join(f"- {inert(card.headline)}" for card in cards))
 
 observations = ui.data("country_observations", iso3)
 for card in cards:

@@ -15,7 +15,7 @@ from rankings.survey.decisions import STATUS_LABELS, DecisionError
 from rankings.survey.rules import RULES, SEVERITIES
 from rankings.survey.store import MAX_UPLOAD_BYTES, SurveyStore
 
-ui.require_frame()
+user = ui.page("coordinator")
 
 TABLE_SHOWN = ["question_id", "severity", "rule", "message", "status", "decided_by", "section"]
 
@@ -223,7 +223,7 @@ else:
                 question,
                 fingerprint,
                 "verified" if choice == "Verified" else "needs_change",
-                st.session_state.get("decide_person", ""),
+                st.session_state.get("decide_person", "") if user.local else (user.email or user.name),
                 st.session_state.get("decide_comment", ""),
             )
         except (DecisionError, InputError) as exc:
@@ -234,7 +234,12 @@ else:
 
     with st.form("decision"):
         d1, d2 = st.columns([2, 1])
-        d1.text_input("Your name", key="decide_person", max_chars=100, help="Who decides. Not the person who answered.")
+        if user.local:
+            d1.text_input(
+                "Your name", key="decide_person", max_chars=100, help="Who decides. Not the person who answered."
+            )
+        else:
+            d1.text(f"Deciding as {user.email or user.name} (signed in)")
         d2.radio("Decision", ["Verified", "Needs change"], key="decide_status", horizontal=True)
         st.text_area(
             "Comment", key="decide_comment", max_chars=2000, help="Required with 'Needs change': say what to change."

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from rankings import charts, explain, metadata, overview, selection, ui
+from rankings.text import inert
 
-ui.require_frame()
+ui.page()
 
 iso3, name = ui.focus()
 st.title("Trends")
@@ -122,7 +123,7 @@ change = explain.between(source, ind_for_change, iso3, before, after, str(ui.pro
 if change is None:
     st.info(f"{name} has no published value for this indicator in one of the two editions.")
     st.stop()
-st.markdown("\n".join(f"- {s}" for s in change.sentences()))
+st.markdown("\n".join(f"- {inert(s)}" for s in change.sentences()))
 parts = {"Own score": change.own_score, "Other countries": change.others}
 if change.entrants or change.leavers:
     parts.update({"New entrants": change.entrants, "No longer assessed": change.leavers})

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from rankings import export, queries
+from rankings import access, export, queries
 from rankings.db import manifest_stamp
 
 DEFAULT_COUNTRY = "DNK"
@@ -34,6 +34,70 @@ def require_frame() -> None:
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def auth_configured() -> bool:
+    """True when the deployment configures an OpenID Connect provider (an [auth] section in the secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own error types
+        return False
+
+
+def current_user() -> access.User | None:
+    """The user of this session: the signed-in user, the local user when no provider is configured, or None."""
+    if not auth_configured():
+        return access.LOCAL_USER
+    if not st.user.is_logged_in:
+        return None
+    return access.from_claims(st.user.to_dict())
+
+
+def allowed(role: str) -> bool:
+    user = current_user()
+    return user is not None and user.may(role)
+
+
+def page(role: str = "analyst") -> access.User:
+    """The first call of every page: the navigation frame, then sign-in and the role the page needs.
+
+    Stops the page (before any of its data is read) for a visitor who is not signed in or lacks the role.
+    """
+    require_frame()
+    try:
+        user = current_user()
+    except access.AccessConfigError as exc:
+        st.error(f"The access configuration is broken, so nobody is let in: {exc}")
+        st.stop()
+    if user is None:
+        st.title("Sign in")
+        st.info("This tool holds confidential survey drafts. Sign in with your organisation's account.")
+        st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
+        st.stop()
+    if not user.may(role):
+        st.title("Not permitted")
+        st.error(
+            f"Your account ({user.email or user.name}) does not have the {role} role this page needs. "
+            "Ask an administrator to add you to config/access.yaml."
+        )
+        st.stop()
+    return user
+
+
+def user_box() -> None:
+    """Who is signed in, with which role, and the sign-out button; or the local-mode notice."""
+    user = current_user()
+    if user is None:
+        return
+    if user.local:
+        st.sidebar.caption(
+            ":material/person: **Local single-user mode**: no sign-in is configured, so this session has every role. "
+            "See the README to configure sign-in."
+        )
+        return
+    top = max(user.roles, key=access.ROLES.index) if user.roles else "no role"
+    st.sidebar.caption(f":material/person: {user.email or user.name} · {top}")
+    st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")
 
 
 def processed_dir() -> Path:

@@ -13,6 +13,7 @@ import pandas as pd
 from rankings.survey.decisions import STATUS_LABELS
 from rankings.survey.rules import SEVERITIES, Flag
 from rankings.survey.workbook import Submission
+from rankings.text import inert
 
 TABLE_COLUMNS = [
     "question_id",
@@ -114,12 +115,6 @@ def readiness(
     )
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]<>()#+-.!|~$:=\"'&^%")
-
-
 def md(text: str) -> str:
-    """User text made inert for Streamlit Markdown: every punctuation character that Markdown, HTML, LaTeX
-    (``$``) or Streamlit's directives (``:red[...]``, ``:material/...:``) could read is backslash-escaped, and
-    line breaks become spaces."""
-    flat = " ".join(str(text).split())
-    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in flat)
+    """User text made inert for Streamlit Markdown (see :func:`rankings.text.inert`)."""
+    return inert(text)
