@@ -17,6 +17,7 @@ import streamlit as st
 
 from rankings import access, export, queries
 from rankings.db import manifest_stamp
+from rankings.text import inert
 
 DEFAULT_COUNTRY = "DNK"
 
@@ -96,7 +97,7 @@ def user_box() -> None:
         )
         return
     top = max(user.roles, key=access.ROLES.index) if user.roles else "no role"
-    st.sidebar.caption(f":material/person: {user.email or user.name} · {top}")
+    st.sidebar.caption(f":material/person: {inert(user.email or user.name)} · {top}")
     st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")
 
 

@@ -33,11 +33,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_app(
+    env: dict[str, str], port: int, log: Path, extra_args: list[str] | None = None
+) -> subprocess.Popen[bytes]:
     """A real ``streamlit run dashboard.py`` on localhost; returns once it answers its health check."""
     cmd = [
         sys.executable, "-m", "streamlit", "run", "dashboard.py",
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        *(extra_args or []),
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -52,6 +55,21 @@ def start_app(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[byt
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError(f"streamlit did not start within 60 s; see {log}")
+
+
+def wait_for_url(url: str, proc: subprocess.Popen[bytes], log: Path, timeout_s: float = 60) -> None:
+    """Wait until ``url`` answers 200 (a helper server we started); fail with its log if it dies."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited early; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout_s} s; see {log}")
 
 
 def settle(page: Any, timeout_s: float = 60) -> None:

@@ -26,6 +26,7 @@ PAGES = {  # url path -> the title the page must show
     "compare": "Compare",
     "profile": "Country profile",
     "data": "Data",
+    "survey": "Survey check",
 }
 
 
@@ -38,7 +39,11 @@ def server(tmp_path_factory) -> Iterator[str]:
     write_demo(tmp / "raw")
     ingest.ingest(tmp / "raw", tmp / "processed")
     port = free_port()
-    env = {"RANKINGS_PROCESSED": str(tmp / "processed"), "RANKINGS_RAW": str(tmp / "raw")}
+    env = {
+        "RANKINGS_PROCESSED": str(tmp / "processed"),
+        "RANKINGS_RAW": str(tmp / "raw"),
+        "RANKINGS_SURVEYS": str(tmp / "surveys"),
+    }
     proc = start_app(env, port, tmp / "streamlit.log")
     try:
         yield f"http://127.0.0.1:{port}"
@@ -105,7 +110,7 @@ def test_every_page_renders_without_errors(server, page, path):
     assert error_elements(page) == []
     charts = page.locator("[data-testid='stPlotlyChart']").count()
     assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= charts
-    assert "Demo data" in page.locator("[data-testid='stAlertContentWarning']").first.inner_text()
+    assert "Demo" in page.locator("[data-testid='stAlertContentWarning']").first.inner_text()  # demo announced
     shoot(page, path or "overview")
 
 
