@@ -17,13 +17,13 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from rankings.errors import InputError
+from rankings.metadata import load_yaml
 
 REFERENCE_DIR = Path(__file__).parent / "reference" / "countries"
 
@@ -42,8 +42,16 @@ class Entity:
 
 def clean_name(name: object) -> str:
     """Trim, fold runs of white space and normalise Unicode, so ``"Denmark "`` and ``"Denmark"`` are one name."""
-    text = unicodedata.normalize("NFC", str(name))
-    return re.sub(r"\s+", " ", text).strip()
+    return _clean_text(name if type(name) is str else str(name))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
+def _clean_text(text: str) -> str:
+    # Readers clean every name and label cell, and a file repeats the same few hundred: cached by the text.
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 @cache
@@ -124,7 +132,7 @@ def overrides(source: str) -> Overrides:
     path = REFERENCE_DIR / f"{source}.yaml"
     if not path.exists():
         return Overrides(source, {}, {}, None)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     countries = {clean_name(k).casefold(): str(v) for k, v in (raw.get("countries") or {}).items()}
     aggregates = {clean_name(k).casefold(): str(v) for k, v in (raw.get("aggregates") or {}).items()}
     for iso3 in countries.values():

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 import pandas as pd
 
@@ -31,32 +32,51 @@ class Detection:
         return self.header_row >= 0 and not self.missing
 
 
+def _equal(header: str, alias: str) -> bool:
+    return header == alias
+
+
 def find_header(
     raw: RawFile,
     columns: Mapping[str, Sequence[str]],
     *,
     sheet_filter: Callable[[str | None], bool] = lambda _: True,
     max_rows: int = 40,
-    match: Callable[[str, str], bool] = lambda header, alias: header == alias,
+    match: Callable[[str, str], bool] | None = None,
 ) -> Detection:
     """Scan the first ``max_rows`` rows of each sheet for the row that holds most of ``columns``.
 
     ``columns`` maps a column id to the header texts it may appear as (compared after
-    :func:`normalise_header`). The first column id is the one a row must contain to count at all.
+    :func:`normalise_header`). The first column id is the one a row must contain to count at all. ``match``
+    compares a header with an alias (default: equality, looked up in a dictionary of the row's headers).
     """
+    match = match or _equal
     best = Detection(missing=list(columns))
+    wanted = {col_id: [normalise_header(a) for a in aliases] for col_id, aliases in columns.items()}
+    exact = match is _equal
     for name in raw.sheet_names:
         if not sheet_filter(name):
             continue
         sheet = raw.sheet(name)
         for i, row in enumerate(sheet.rows[:max_rows]):
-            headers = [normalise_header(c) for c in row]
-            positions: dict[str, int] = {}
-            for col_id, aliases in columns.items():
+            headers = [normalise_header(c) if c is not None else "" for c in row]
+            if exact:
+                first: dict[str, int] = {}
                 for pos, header in enumerate(headers):
-                    if header and any(match(header, normalise_header(a)) for a in aliases):
-                        positions[col_id] = pos
-                        break
+                    if header and header not in first:
+                        first[header] = pos
+                positions = {
+                    col_id: min(first[a] for a in aliases if a in first)
+                    for col_id, aliases in wanted.items()
+                    if any(a in first for a in aliases)
+                }
+            else:
+                positions = {}
+                for col_id, aliases in wanted.items():
+                    for pos, header in enumerate(headers):
+                        if header and any(match(header, a) for a in aliases):
+                            positions[col_id] = pos
+                            break
             if len(positions) > best.found:
                 missing = [c for c in columns if c not in positions]
                 best = Detection(
@@ -80,6 +100,8 @@ def parse_number(cell: Cell) -> tuple[float | None, int | None]:
     """
     if cell is None:
         return None, None
+    if type(cell) is str:
+        return _parse_text(cell)
     if isinstance(cell, bool):
         raise ValueError(f"{cell!r} is not a number")
     if isinstance(cell, int | float):
@@ -91,14 +113,23 @@ def parse_number(cell: Cell) -> tuple[float | None, int | None]:
         return value, None
     if isinstance(cell, datetime | date):
         raise ValueError(f"{cell!r} is a date, not a number")
-    text = str(cell).strip().replace("\u00a0", "")
+    return _parse_text(str(cell))
+
+
+_EXPONENT = re.compile(r"[eE]")
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_text(cell: str) -> tuple[float | None, int | None]:
+    # Cached by the text: a file repeats its years, ranks and many of its values.
+    text = cell.strip().replace("\u00a0", "")
     if text.lower() in MISSING_MARKERS:
         return None, None
     if not _NUMBER_TEXT.match(text):
         raise ValueError(f"{text!r} is not a number")
     if "," in text and "." not in text:
         text = text.replace(",", ".")  # decimal comma
-    mantissa = re.split(r"[eE]", text)[0]
+    mantissa = _EXPONENT.split(text, maxsplit=1)[0]
     decimals = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
     return float(text), decimals
 
