@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from rankings.rawfile import Cell, RawFile, normalise_header
+from rankings.rawfile import Cell, Formula, RawFile, normalise_header
 
 MISSING_MARKERS = {"", ".", "..", ":", "-", "–", "n/a", "na", "#div/0!", "#n/a", "#value!", "#ref!"}
 
@@ -113,6 +113,11 @@ def parse_number(cell: Cell) -> tuple[float | None, int | None]:
         return value, None
     if isinstance(cell, datetime | date):
         raise ValueError(f"{cell!r} is a date, not a number")
+    if isinstance(cell, Formula):
+        raise ValueError(
+            f"{str(cell)!r} is a formula whose result the workbook does not store (open the file in Excel and save "
+            "it, so that it stores the results)"
+        )
     return _parse_text(str(cell))
 
 
