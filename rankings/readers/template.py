@@ -236,6 +236,13 @@ def _check_known_sources(raw: RawFile, df: pd.DataFrame) -> None:
                 f"{_rows_text(part['source_row'])}: higher_is_better of {source} / {indicator} is "
                 f"{ind.higher_is_better} in the project's metadata"
             )
+        lo, hi = ind.plausible
+        bad = part[part["value"].notna() & ((part["value"] < lo) | (part["value"] > hi))]
+        if not bad.empty:
+            raise raw.fail(
+                f"{_rows_text(bad['source_row'])}: {source} / {indicator} of {bad['country'].iloc[0]} is "
+                f"{bad['value'].iloc[0]}, outside the indicator's range {lo}-{hi} ({len(bad)} such values)"
+            )
 
 
 def _harmonise(raw: RawFile, df: pd.DataFrame) -> None:

@@ -245,3 +245,10 @@ def test_ingest_stores_by_the_template_source(tmp_path: Path) -> None:
     assert [(r.status, r.source, r.editions) for r in report.results] == [("stored", "test_ranking", [2024])]
     entry = json.loads((tmp_path / "processed" / "manifest.json").read_text(encoding="utf-8"))["files"]["t.csv"]
     assert entry["layout"] == template.LAYOUT and entry["parts"][0].startswith("observations/source=test_ranking/")
+
+
+def test_a_known_source_keeps_its_plausible_range(tmp_path: Path) -> None:
+    rows = [row("DNK", "0.9", "1", source="un_egov", indicator="egdi", unit="index"), row("FIN", "7", "2")]
+    rows[1][:5] = ["un_egov", "2024", "2023", "FIN", "egdi"]
+    rows[1][7] = "index"
+    fails(csv_file(tmp_path, rows), r"row 3: un_egov / egdi of FIN is 7\.0, outside the indicator's range 0-1 \(1 such")
