@@ -35,19 +35,23 @@ def safe_name(name: str) -> str:
     return cleaned or "upload"
 
 
-def check(name: str, data: bytes, processed: Path | str) -> UploadCheck:
-    """Read and validate an upload as ingest would, without storing anything."""
-    display = safe_name(name)
+def _refused(display: str, data: bytes) -> str | None:
+    """Why an upload is refused by its type or size alone (None when it is not)."""
     suffix = Path(display).suffix.lower()
     if suffix not in DATA_SUFFIXES:
         allowed = ", ".join(sorted(DATA_SUFFIXES))
-        return UploadCheck(
-            display, False, f"{display}: files of type {suffix or '(none)'} are not accepted ({allowed})"
-        )
+        return f"files of type {suffix or '(none)'} are not accepted ({allowed})"
     if len(data) > MAX_UPLOAD_BYTES:
-        return UploadCheck(
-            display, False, f"{display}: {len(data) / 1e6:.0f} MB is over the {MAX_UPLOAD_BYTES / 1e6:.0f} MB limit"
-        )
+        return f"{len(data) / 1e6:.0f} MB is over the {MAX_UPLOAD_BYTES / 1e6:.0f} MB limit"
+    return None
+
+
+def check(name: str, data: bytes, processed: Path | str) -> UploadCheck:
+    """Read and validate an upload as ingest would, without storing anything."""
+    display = safe_name(name)
+    refused = _refused(display, data)
+    if refused:
+        return UploadCheck(display, False, f"{display}: {refused}")
     with tempfile.TemporaryDirectory(prefix="rankings-upload-") as tmp:
         path = Path(tmp) / display
         path.write_bytes(data)
@@ -73,7 +77,11 @@ def check(name: str, data: bytes, processed: Path | str) -> UploadCheck:
 
 
 def accept(name: str, data: bytes, raw_dir: Path | str, processed: Path | str) -> ingest.IngestReport:
-    """Store a checked upload under ``raw/uploads/`` and ingest the raw folder."""
+    """Store a checked upload under ``raw/uploads/`` and ingest the raw folder (a type or size that
+    :func:`check` refuses is refused here too, before anything is written)."""
+    refused = _refused(safe_name(name), data)
+    if refused:
+        raise InputError(safe_name(name), refused)
     target = Path(raw_dir) / UPLOAD_FOLDER / safe_name(name)
     atomic_write_bytes(target, data)
     return ingest.ingest(raw_dir, processed)

@@ -305,7 +305,10 @@ class SurveyStore:
             generation = Store(self.processed).load_manifest().generation
         except StoreError:
             generation = -1
-        key = [_code_fingerprint(), generation, draft.sha256, previous.sha256 if previous else None]
+        # The stored parts, not the workbooks' checksums: a changed workbook that fails keeps its last good parts,
+        # and its flags stand (recomputing them would rewrite the store for nothing).
+        parts = [sorted(v.parts.values()) if v is not None else None for v in (draft, previous)]
+        key = [_code_fingerprint(), generation, *parts]
         return hashlib.sha256(json.dumps(key).encode()).hexdigest()[:24]
 
     def _sync_flags(self, manifest: SurveyManifest, current: dict[str, Version], report: SyncReport) -> bool:

@@ -1,0 +1,1 @@
+"""Hostile and broken input: a corpus generated in code, and the properties no input may break."""
