@@ -59,7 +59,7 @@ with tabs[1]:
         st.caption(
             "Countries stored per ranking and edition. '–' marks an edition the publisher released that is not loaded."
         )
-        st.dataframe(ui.coverage_matrix(coverage), width="stretch")
+        st.dataframe(ui.memo("data.coverage_matrix", lambda: ui.coverage_matrix(coverage)), width="stretch")
         st.dataframe(coverage, hide_index=True, width="stretch")
 
 with tabs[2]:

@@ -15,7 +15,19 @@ ui.demo_notice()
 if ui.empty_store_notice():
     st.stop()
 
-cards = overview.build_cards(ui.data("headline_series"), iso3)
+
+def _cards(iso3: str) -> tuple[list[overview.Card], dict[str, object]]:
+    """The cards and their rank sparklines; built once per store version and country (see ui.memo)."""
+    cards = overview.build_cards(ui.data("headline_series"), iso3)
+    sparks = {
+        c.source: charts.rank_sparkline(c.history, list(metadata.source(c.source).editions))
+        for c in cards
+        if len(c.history) > 1
+    }
+    return cards, sparks
+
+
+cards, sparklines = ui.memo("overview.cards", _cards, iso3)
 if not cards:
     st.info(f"No stored ranking assesses {name}. Choose another focus country in the sidebar.")
     st.stop()
@@ -58,9 +70,9 @@ for start in range(0, len(cards), 2):
             gaps = overview.gap_sentence(card, decimals)
             if gaps:
                 st.markdown(gaps)
-            if len(card.history) > 1:
+            if card.source in sparklines:
                 st.plotly_chart(
-                    charts.rank_sparkline(card.history, list(source.editions)),
+                    sparklines[card.source],
                     width="stretch",
                     key=f"spark-{card.source}",
                     config={"displayModeBar": False},

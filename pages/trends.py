@@ -83,14 +83,24 @@ if data.empty:
 published = [e for e in (src.editions if src else ()) if editions and editions[0] <= e <= editions[-1]]
 notes = metadata.methodology_notes(source, indicators, editions)
 label = "rank" if measure == "rank" else "value"
-fig = charts.trend(
-    data,
-    measure=label,
-    focus=iso3,
-    editions=sorted(set(published) | set(editions)),
-    notes=notes,
-    title=f"{titles[source]}: {'rank' if measure == 'rank' else 'score'} over editions",
-)
+fig = ui.memo(
+    "trends.figure",
+    lambda *_: charts.trend(
+        data,
+        measure=label,
+        focus=iso3,
+        editions=sorted(set(published) | set(editions)),
+        notes=notes,
+        title=f"{titles[source]}: {'rank' if measure == 'rank' else 'score'} over editions",
+    ),
+    source,
+    tuple(indicators),
+    tuple(countries),
+    label,
+    iso3,
+    tuple(editions),
+    titles[source],
+)  # built once per store version and choice: a rerun with nothing changed reuses it
 ui.chart_with_data(fig, data, f"trend-{source}-{measure}", key="trend")
 missing = [e for e in published if e not in editions]
 if missing:
@@ -119,7 +129,7 @@ after = int(ui.url_choice("To edition", after_options, key="to", default=after_o
 ind_for_change = pick[2].selectbox(
     "Indicator", indicators, format_func=lambda i: names.get(i, i), key="explain-indicator"
 )
-change = explain.between(source, ind_for_change, iso3, before, after, str(ui.processed_dir()))
+change = ui.memo("trends.change", explain.between, source, ind_for_change, iso3, before, after, str(ui.processed_dir()))
 if change is None:
     st.info(f"{name} has no published value for this indicator in one of the two editions.")
     st.stop()
@@ -134,7 +144,16 @@ table = {
     "value": [change.before_value, change.after_value],
 }
 ui.chart_with_data(
-    charts.rank_change_parts(parts, title=f"{name}: {before} → {after}, places gained or lost by cause"),
+    ui.memo(
+        "trends.waterfall",
+        lambda *_: charts.rank_change_parts(parts, title=f"{name}: {before} → {after}, places gained or lost by cause"),
+        source,
+        ind_for_change,
+        iso3,
+        name,
+        before,
+        after,
+    ),
     pd.DataFrame({"cause": list(parts), "places": list(parts.values())}),
     f"rank-change-{source}-{before}-{after}",
     key="waterfall",

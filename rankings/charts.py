@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
+
+# Every figure is drawn on plotly_white. Set as plotly's default template, it is attached to each new figure
+# without being validated again; naming it in each figure's layout cost ~20 ms per figure, more than the rest
+# of a small figure (the figures are the same).
+pio.templates.default = "plotly_white"
 
 FOCUS = "#D55E00"  # vermillion: the focus country, on every chart
 OTHERS = "#9AA5B1"  # grey: every other country where only the focus matters
@@ -11,7 +17,6 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#0
 COMPUTED_NOTE = "open marker = rank computed from published scores"
 
 _LAYOUT = {
-    "template": "plotly_white",
     "font": {"family": "Source Sans Pro, Arial, sans-serif", "size": 13},
     "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
     "hoverlabel": {"namelength": -1},

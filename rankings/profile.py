@@ -21,22 +21,34 @@ def memberships(iso3: str) -> list[str]:
     return out
 
 
-def _value_text(row: pd.Series) -> str:
-    if row["value_status"] == "not_assessed":
+def _value_text(source: str, indicator: str, status: str, value: object, decimals: object) -> str:
+    if status == "not_assessed":
         return "not assessed"
-    if row["value_status"] == "missing":
+    if status == "missing":
         return "no value published"
     try:
-        fallback = metadata.indicator(row["source"], row["indicator"]).decimals
+        fallback = metadata.indicator(source, indicator).decimals
     except KeyError:
         fallback = 2
-    return format_value(row["value"], row["decimals"], fallback)
+    return format_value(value, decimals, fallback)  # type: ignore[arg-type]
 
 
-def _rank_text(row: pd.Series) -> str:
-    if pd.isna(row["rank"]):
+def _rank_text(rank: object, official: object) -> str:
+    if pd.isna(rank):  # type: ignore[call-overload]
         return ""
-    return f"{int(row['rank'])}" + ("" if row["rank_official"] else " (computed)")
+    return f"{int(rank)}" + ("" if official else " (computed)")  # type: ignore[call-overload]
+
+
+def _texts(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Value and rank of each row as text (a loop over plain columns: iterrows would build a Series per row)."""
+    values = [
+        _value_text(*cells)
+        for cells in zip(
+            rows["source"], rows["indicator"], rows["value_status"], rows["value"], rows["decimals"], strict=True
+        )
+    ]
+    ranks = [_rank_text(r, o) for r, o in zip(rows["rank"], rows["rank_official"], strict=True)]
+    return values, ranks
 
 
 def latest_table(observations: pd.DataFrame, source: str, edition: int) -> pd.DataFrame:
@@ -47,12 +59,9 @@ def latest_table(observations: pd.DataFrame, source: str, edition: int) -> pd.Da
         return pd.DataFrame(columns=["indicator", "value", "rank"])
     # The headline period of each indicator: the widest or latest label, as the store's headline view does.
     rows = rows.sort_values(["indicator", "reference_period"]).groupby("indicator").tail(1)
+    values, ranks = _texts(rows)
     return pd.DataFrame(
-        {
-            "indicator": rows["indicator_title"].fillna(rows["indicator"]),
-            "value": [_value_text(r) for _, r in rows.iterrows()],
-            "rank": [_rank_text(r) for _, r in rows.iterrows()],
-        }
+        {"indicator": rows["indicator_title"].fillna(rows["indicator"]), "value": values, "rank": ranks}
     )
 
 
@@ -61,14 +70,15 @@ def all_figures(observations: pd.DataFrame) -> pd.DataFrame:
     if observations.empty:
         return pd.DataFrame()
     titles = {s.id: s.title for s in metadata.sources().values()}
+    values, ranks = _texts(observations)
     return pd.DataFrame(
         {
             "ranking": observations["source"].map(lambda s: titles.get(s, s)),
             "edition": observations["edition"],
             "reference period": observations["reference_period"],
             "indicator": observations["indicator_title"].fillna(observations["indicator"]),
-            "value": [_value_text(r) for _, r in observations.iterrows()],
-            "rank": [_rank_text(r) for _, r in observations.iterrows()],
+            "value": values,
+            "rank": ranks,
             "source file": observations["source_file"],
         }
     )

@@ -113,19 +113,37 @@ def _stamp() -> tuple[int, int]:
     return manifest_stamp(processed_dir())
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Results are shared, not copied: st.cache_data would pickle and unpickle every frame on every rerun (the
+# largest cost of a rerun with nothing changed). A query's answer never changes for a given manifest stamp, and
+# pages and the modules they call treat the frames as read-only (pandas' copy-on-write keeps derived frames apart).
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _cached(name: str, stamp: tuple[int, int], processed: str, args: tuple[Any, ...]) -> Any:
     return getattr(queries, name)(*args, processed=processed)
 
 
 def data(name: str, *args: Any) -> Any:
-    """``queries.<name>(*args)`` on the app's store, cached until the store changes."""
+    """``queries.<name>(*args)`` on the app's store, cached until the store changes; read-only."""
     return _cached(name, _stamp(), str(processed_dir()), args)
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _memo(key: str, stamp: tuple[int, int], processed: str, args: tuple[Any, ...], _fn: Callable[..., Any]) -> Any:
+    return _fn(*args)
+
+
+def memo(key: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)``, computed once per store version and ``args`` and shared by every rerun and session.
+
+    For what a page derives from the data (cards, figures): ``key`` names the computation, ``args`` (hashable:
+    strings, numbers, tuples) are its inputs besides the store. The result is shared, so treat it as read-only.
+    """
+    return _memo(key, _stamp(), str(processed_dir()), tuple(args), fn)
+
+
 def forget_cached_data() -> None:
-    """Drop cached query results (after an upload; the manifest stamp would catch it too)."""
+    """Drop cached query results and what pages derived from them (the manifest stamp would catch it too)."""
     _cached.clear()
+    _memo.clear()
 
 
 def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
