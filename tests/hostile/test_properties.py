@@ -11,13 +11,18 @@ import csv
 import datetime as dt
 import io
 import os
+import tempfile
 import zipfile
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import readers.test_eu_desi as desi_tests
+import readers.test_eu_egov_benchmark as eu_tests
 import readers.test_oecd as oecd_tests
 import readers.test_template as template_tests
+import readers.test_wb_gtmi as wb_tests
 import survey.conftest as survey_tests
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -36,6 +41,7 @@ settings.register_profile("default", max_examples=100, deadline=None, derandomiz
 settings.register_profile("explore", max_examples=1500, deadline=None, database=None)
 PROFILE = settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 FUZZ = settings(PROFILE, suppress_health_check=_HEALTH)
+FUZZ_WORKBOOKS = settings(FUZZ, max_examples=PROFILE.max_examples // 2)  # each example writes and reads a workbook
 
 
 def reads_or_refuses(path: Path) -> None:
@@ -52,6 +58,14 @@ def reads_or_refuses(path: Path) -> None:
 # ---------------------------------------------------------------------------------------------------- bytes
 
 VALID = {suffix: LAYOUT[key].build for suffix, key in ((".csv", "un_csv"), (".xlsx", "un_xlsx"))}
+
+
+@cache
+def valid_file(key: str) -> bytes:
+    """The valid file of a corpus layout (built once)."""
+    return LAYOUT[key].build(Path(tempfile.mkdtemp(prefix="rankings-valid-")))
+
+
 HEADS = [b"", b"PK\x03\x04", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xd0\xcf\x11\xe0", UN_HEADER.encode() + b"\n"]
 
 
@@ -69,12 +83,14 @@ def test_arbitrary_bytes_are_read_or_refused(tmp_path, suffix, head, body):
 
 @FUZZ
 @given(
-    suffix=st.sampled_from([".csv", ".xlsx"]),
+    layout=st.sampled_from(sorted(LAYOUT)),
     changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=1, max_size=8)), max_size=6),
     cut=st.one_of(st.none(), st.floats(0, 1)),
 )
-def test_a_valid_file_with_bytes_overwritten_or_cut_is_read_or_refused(tmp_path, suffix, changes, cut):
-    data = bytearray(VALID[suffix](tmp_path))
+def test_a_valid_file_with_bytes_overwritten_or_cut_is_read_or_refused(tmp_path, layout, changes, cut):
+    """Every layout's valid file (UN, EU workbook and machine-readable file, DESI, OECD, GTMI, template)."""
+    suffix = LAYOUT[layout].suffix
+    data = bytearray(valid_file(layout))
     for where, new in changes:
         at = int(where * len(data))
         data[at : at + len(new)] = new
@@ -103,12 +119,13 @@ _XML_PIECES = [
         max_size=30,
     ),
     junk=st.text(max_size=40),
+    layout=st.sampled_from(sorted(k for k, v in LAYOUT.items() if not v.is_csv)),
 )
-def test_a_workbook_with_arbitrary_sheet_xml_is_read_or_refused(tmp_path, pieces, junk):
+def test_a_workbook_with_arbitrary_sheet_xml_is_read_or_refused(tmp_path, layout, pieces, junk):
     """Cells placed anywhere (far rows and columns, with and without references), formulas, junk."""
     xml = "".join(p.format(n=n, ref=f"{col}{n}") for p, n, col in pieces) + junk
-    valid = VALID[".xlsx"](tmp_path)
-    part = sheet_part(valid, "Data")
+    valid = valid_file(layout)
+    part = sheet_part(valid, LAYOUT[layout].sheet or "")
 
     def change(name: str, data: bytes) -> bytes:
         return (
@@ -183,6 +200,29 @@ def test_template_files_with_arbitrary_cells_are_read_or_refused(tmp_path, rows,
         return
     path = tmp_path / "t.xlsx"
     write_workbook(path, {"Ranking": [header, *([typed(c) for c in r] for r in rows)]})
+    reads_or_refuses(path)
+
+
+DESI_HEADER = next(csv.reader([desi_tests.HEADER]))
+DESI_WORDS = ["desi", "desi_sliders", "desi_1_conn", "desi_5a1_egovu", "egov_score", "pc_ind_form", "od_score", "DK"]
+GTMI_WORDS = ["DNK", "ROM", "KSV", "A", "B", "E", "2020", "2022", "0.5"]
+MRF_WORDS = ["e_gov_0_score", "EGOV_LIFE_EVENTS", "e_gov_EVENTS_3", "eGov_score", "DK", "EU", "2022", "2021"]
+
+
+@FUZZ
+@given(
+    desi=rows_of(len(DESI_HEADER), DESI_WORDS),
+    gtmi=rows_of(len(wb_tests.HEADER), GTMI_WORDS),
+    mrf=rows_of(len(eu_tests.MRF_HEADER), MRF_WORDS),
+    which=st.sampled_from(["desi", "gtmi", "mrf"]),
+)
+def test_desi_gtmi_and_benchmark_tables_with_arbitrary_cells_are_read_or_refused(tmp_path, desi, gtmi, mrf, which):
+    if which == "desi":
+        reads_or_refuses(csv_file(tmp_path / "DESI.csv", DESI_HEADER, desi))
+        return
+    header, rows = (wb_tests.HEADER, gtmi) if which == "gtmi" else (eu_tests.MRF_HEADER, mrf)
+    path = tmp_path / f"{which}.xlsx"
+    write_workbook(path, {"Sheet1": [header, *([typed(c) for c in r] for r in rows)]})
     reads_or_refuses(path)
 
 
@@ -297,7 +337,7 @@ def lookup(value: float) -> Any:
     return published
 
 
-@FUZZ
+@FUZZ_WORKBOOKS
 @given(
     m=meta,
     qs=questions,
@@ -324,7 +364,7 @@ def test_survey_workbooks_and_rules_raise_nothing_but_input_errors(tmp_path, m, 
     assert rules.counts(flags) == {s: sum(f.severity == s for f in flags) for s in rules.SEVERITIES}
 
 
-@FUZZ
+@FUZZ_WORKBOOKS
 @given(m=meta, qs=questions, ans=answers)
 def test_a_stored_submission_reads_back_the_same(tmp_path, m, qs, ans):
     """What is stored (the frames) gives back the submission that was read, so flags are the same from either."""
