@@ -8,14 +8,21 @@ share one). The views:
 - ``manifest``: the ingested raw files;
 - ``indicators``, ``sources``: the reviewed metadata;
 - ``headline``: ``observations`` with one reference period per source, edition and indicator, the edition's
-  headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years);
+  headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years); which period that
+  is, is worked out once per store version into the table ``headline_periods``;
 - ``submissions``, ``questions``, ``answers``, ``survey_flags``, ``decisions``: the survey store
   (:mod:`rankings.survey.store`; questions, answers and flags of the current version of each submission).
+
+A query may also name *derived tables* (``tables=``): summaries defined by a SELECT on the views, computed the
+first time a query needs them and kept with the connection, so until the next ingest they cost one scan of the
+store, not one per query (pages ask for the same summaries on every rerun).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +42,17 @@ _DUCK_TYPES = {
     "bool": "BOOLEAN",
 }
 
+
+@dataclass
+class _Connection:
+    stamp: tuple[int, ...]
+    con: duckdb.DuckDBPyConnection
+    derived: set[str] = field(default_factory=set)  # derived tables created in this connection
+
+
 _lock = threading.Lock()
-_connections: dict[Path, tuple[tuple[int, ...], duckdb.DuckDBPyConnection]] = {}
+_derive_lock = threading.Lock()  # creating a derived table can take a while at scale: not under _lock
+_connections: dict[Path, _Connection] = {}
 
 
 def manifest_stamp(root: Path) -> tuple[int, int]:
@@ -61,6 +77,8 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
     manifest = store.load_manifest()
     con = duckdb.connect(":memory:")
     con.execute("SET threads TO 2")
+    # A part is never rewritten (new data get new file names), so its Parquet footer can be cached safely.
+    con.execute("SET parquet_metadata_cache = true")
     parts = [root / p for p in manifest.live_parts()]
     if parts:
         files = ", ".join(_quote(p.resolve()) for p in parts)
@@ -77,18 +95,22 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}_df")
         con.unregister(f"_{name}_df")
     # One reference period per source, edition and indicator: the edition's headline (see Source in metadata).
+    # Chosen once per store version (a table), not by every query on the view.
+    con.execute(
+        """
+        CREATE TABLE headline_periods AS
+        SELECT o.source, o.edition, o.indicator,
+               CASE WHEN any_value(s.headline_reference_period) = 'widest'
+                    THEN arg_max(o.reference_period, length(o.reference_period))
+                    ELSE max(o.reference_period) END AS reference_period
+        FROM observations o LEFT JOIN sources s USING (source)
+        GROUP BY o.source, o.edition, o.indicator
+        """
+    )
     con.execute(
         """
         CREATE VIEW headline AS
-        WITH chosen AS (
-          SELECT o.source, o.edition, o.indicator,
-                 CASE WHEN any_value(s.headline_reference_period) = 'widest'
-                      THEN arg_max(o.reference_period, length(o.reference_period))
-                      ELSE max(o.reference_period) END AS reference_period
-          FROM observations o LEFT JOIN sources s USING (source)
-          GROUP BY o.source, o.edition, o.indicator
-        )
-        SELECT o.* FROM observations o JOIN chosen USING (source, edition, indicator, reference_period)
+        SELECT o.* FROM observations o JOIN headline_periods USING (source, edition, indicator, reference_period)
         """
     )
     _survey_views(con, root)
@@ -115,19 +137,39 @@ def _stamp(root: Path) -> tuple[int, ...]:
     return manifest_stamp(root) + SurveyStore(root).stamp()
 
 
-def connection(processed: Path | str = DEFAULT_PROCESSED) -> duckdb.DuckDBPyConnection:
-    """The cached connection for a store, rebuilt when its manifest changed since it was built."""
+def _connection(processed: Path | str) -> _Connection:
     root = Path(processed).resolve()
     stamp = _stamp(root)
     with _lock:
         cached = _connections.get(root)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+        if cached is not None and cached.stamp == stamp:
+            return cached
         con = _build(root)
         if cached is not None:
-            cached[1].close()
-        _connections[root] = (stamp, con)
-        return con
+            cached.con.close()
+        _connections[root] = _Connection(stamp, con)
+        return _connections[root]
+
+
+def connection(processed: Path | str = DEFAULT_PROCESSED) -> duckdb.DuckDBPyConnection:
+    """The cached connection for a store, rebuilt when its manifest changed since it was built."""
+    return _connection(processed).con
+
+
+def _derive(cached: _Connection, tables: Mapping[str, str]) -> None:
+    """Create the derived tables this connection does not hold yet (one thread at a time)."""
+    missing = [name for name in tables if name not in cached.derived]
+    if not missing:
+        return
+    with _derive_lock:
+        for name in missing:
+            if name not in cached.derived:
+                cur = cached.con.cursor()
+                try:
+                    cur.execute(f"CREATE OR REPLACE TABLE {name} AS {tables[name]}")
+                finally:
+                    cur.close()
+                cached.derived.add(name)
 
 
 def query(
@@ -135,13 +177,24 @@ def query(
     params: list[Any] | dict[str, Any] | None = None,
     processed: Path | str = DEFAULT_PROCESSED,
     register: dict[str, pd.DataFrame] | None = None,
+    tables: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Run ``sql`` on its own cursor and return a DataFrame.
 
-    ``register`` makes DataFrames visible to this one query under the given names.
+    ``register`` makes DataFrames visible to this one query under the given names. ``tables`` names the derived
+    tables ``sql`` reads (name -> the SELECT that defines it); each is computed once per store version.
     """
     for attempt in (1, 2):
-        cur = connection(processed).cursor()
+        try:
+            cached = _connection(processed)
+            _derive(cached, tables or {})
+        except duckdb.IOException:
+            # The store changed while the connection or a derived table was being built: build again, once.
+            if attempt == 2:
+                raise
+            reset(processed)
+            continue
+        cur = cached.con.cursor()
         try:
             for name, frame in (register or {}).items():
                 cur.register(name, frame)
@@ -163,4 +216,4 @@ def reset(processed: Path | str | None = None) -> None:
         for key in keys:
             cached = _connections.pop(key, None)
             if cached is not None:
-                cached[1].close()
+                cached.con.close()

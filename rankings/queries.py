@@ -1,4 +1,9 @@
-"""The questions pages ask of the store, as plain functions returning DataFrames (SQL on the DuckDB views)."""
+"""The questions pages ask of the store, as plain functions returning DataFrames (SQL on the DuckDB views).
+
+Questions without arguments summarise the whole store, and every page asks some of them on every visit: their
+answers are derived tables (see :func:`rankings.db.query`), computed once per store version, and the function
+reads the small table. Questions with arguments filter the views, which DuckDB pushes down to the Parquet parts.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rankings import db, metadata
+from rankings import db
 from rankings.db import DEFAULT_PROCESSED
 
 
@@ -28,29 +33,34 @@ def shows_demo_data(processed: Path | str = DEFAULT_PROCESSED) -> bool:
     return bool(df["n"].iloc[0])
 
 
+COVERAGE = """
+    SELECT source, edition,
+           string_agg(DISTINCT reference_period, ', ' ORDER BY reference_period) AS reference_periods,
+           count(DISTINCT indicator) AS indicators,
+           count(DISTINCT iso3) AS countries,
+           count(*) AS rows
+    FROM observations GROUP BY source, edition
+"""
+
+
 def coverage(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     """Source by edition: reference periods, indicators, countries and rows stored."""
     return db.query(
-        """
-        SELECT source, edition,
-               string_agg(DISTINCT reference_period, ', ' ORDER BY reference_period) AS reference_periods,
-               count(DISTINCT indicator) AS indicators,
-               count(DISTINCT iso3) AS countries,
-               count(*) AS rows
-        FROM observations GROUP BY source, edition ORDER BY source, edition
-        """,
+        "SELECT * FROM coverage_summary ORDER BY source, edition",
         processed=processed,
+        tables={"coverage_summary": COVERAGE},
     )
+
+
+COUNTRIES = "SELECT iso3, any_value(entity) AS entity FROM observations WHERE NOT is_aggregate GROUP BY iso3"
 
 
 def countries(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     """Every country with at least one stored observation (iso3, entity), by name."""
     return db.query(
-        """
-        SELECT iso3, any_value(entity) AS entity FROM observations
-        WHERE NOT is_aggregate GROUP BY iso3 ORDER BY entity
-        """,
+        "SELECT * FROM countries_summary ORDER BY entity",
         processed=processed,
+        tables={"countries_summary": COUNTRIES},
     )
 
 
@@ -61,34 +71,39 @@ def headline_series(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     and ``assessed``: the countries ranked in that edition (the "N" of "rank of N"; an OECD index ranks its
     members only, so partner countries with a value are not counted).
     """
-    heads = pd.DataFrame([{"source": s.id, "indicator": s.headline_indicator} for s in metadata.sources().values()])
     return db.query(
-        """
-        SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator, h.value, h.value_status,
-               h.decimals, h.rank, h.rank_official,
-               count(h.rank) OVER (PARTITION BY h.source, h.edition) AS assessed
-        FROM headline h JOIN heads USING (source, indicator)
-        WHERE NOT h.is_aggregate
-        ORDER BY h.source, h.edition, h.rank NULLS LAST, h.entity
-        """,
+        "SELECT * FROM headline_series_summary ORDER BY source, edition, rank NULLS LAST, entity",
         processed=processed,
-        register={"heads": heads},
+        tables={"headline_series_summary": HEADLINE_SERIES},
     )
+
+
+# The sources table holds each source's headline indicator (from the reviewed metadata).
+HEADLINE_SERIES = """
+    SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator, h.value, h.value_status,
+           h.decimals, h.rank, h.rank_official,
+           count(h.rank) OVER (PARTITION BY h.source, h.edition) AS assessed
+    FROM headline h JOIN sources s ON s.source = h.source AND s.headline_indicator = h.indicator
+    WHERE NOT h.is_aggregate
+"""
+
+CATALOGUE = """
+    SELECT h.source, h.indicator, coalesce(i.title, h.indicator) AS title, coalesce(i.short, h.indicator) AS short,
+           i.parent, coalesce(i.composite, false) AS composite, coalesce(i.higher_is_better, true)
+             AS higher_is_better,
+           list(DISTINCT h.edition ORDER BY h.edition) AS editions,
+           count(DISTINCT h.iso3) AS countries
+    FROM headline h LEFT JOIN indicators i USING (source, indicator)
+    GROUP BY ALL
+"""
 
 
 def catalogue(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     """What can be charted: per source and indicator, the stored editions (headline periods) and titles."""
     return db.query(
-        """
-        SELECT h.source, h.indicator, coalesce(i.title, h.indicator) AS title, coalesce(i.short, h.indicator) AS short,
-               i.parent, coalesce(i.composite, false) AS composite, coalesce(i.higher_is_better, true)
-                 AS higher_is_better,
-               list(DISTINCT h.edition ORDER BY h.edition) AS editions,
-               count(DISTINCT h.iso3) AS countries
-        FROM headline h LEFT JOIN indicators i USING (source, indicator)
-        GROUP BY ALL ORDER BY h.source, coalesce(i.composite, false) DESC, h.indicator
-        """,
+        "SELECT * FROM catalogue_summary ORDER BY source, composite DESC, indicator",
         processed=processed,
+        tables={"catalogue_summary": CATALOGUE},
     )
 
 
