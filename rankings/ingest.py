@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from rankings import model, readers
 from rankings.errors import InputError
 from rankings.rawfile import DATA_SUFFIXES, RawFile, sha256_of
 from rankings.store import FileEntry, Manifest, Store
+
+# The readers, pandas and pyarrow are imported when a file has to be read: a run that finds every file unchanged
+# needs none of them (importing them is most of such a run).
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEMO_MARKER = ".rankings-demo.json"
 PACKAGE = Path(__file__).parent
@@ -86,6 +90,8 @@ def read_file(path: Path, display: str, sha256: str) -> tuple[str, str, pd.DataF
     The source is the ``source`` column's (one file may hold several sources, e.g. the OECD export: then their
     ids comma-joined, sorted). Warnings of the reader (``obs.attrs["warnings"]``) stay in the table's attrs.
     """
+    from rankings import model, readers
+
     raw = RawFile(path, display)
     reader, found = readers.detect(raw)
     obs = reader.read(raw, found)
@@ -98,12 +104,28 @@ def read_file(path: Path, display: str, sha256: str) -> tuple[str, str, pd.DataF
     return source, reader.LAYOUT, valid
 
 
+def _checksum(path: Path, stat: os.stat_result, previous: FileEntry | None, force: bool) -> str:
+    """The file's SHA-256; the stored one when the file has the size and modification time it had when stored
+    (as git and make trust them), so an unchanged folder is not read again. ``--force`` reads every file."""
+    if (
+        not force
+        and previous is not None
+        and previous.mtime_ns
+        and previous.mtime_ns == stat.st_mtime_ns
+        and previous.size == stat.st_size
+    ):
+        return previous.sha256
+    return sha256_of(path)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def conflicts(store: Store, manifest: Manifest, path: str, obs: pd.DataFrame) -> str | None:
     """Another stored file that already holds any of these observation keys, as a message; else None."""
+    from rankings import model
+
     sources = set(obs["source"].unique().tolist())
     editions = set(obs["edition"].unique().tolist())
     for other in manifest.files.values():
@@ -147,8 +169,10 @@ def ingest(
             store.save_manifest(manifest)
             results.append(FileResult(gone, "removed", message="no longer in the raw folder; its data were removed"))
 
-        checksums = {rel: sha256_of(p) for rel, p in found.items()}
+        stats = {rel: p.stat() for rel, p in found.items()}
+        checksums = {rel: _checksum(p, stats[rel], manifest.files.get(rel), force) for rel, p in found.items()}
         official_present = any(sha not in demo for sha in checksums.values())
+        touched = False  # an unchanged file's modification time to record
 
         for i, (rel, path) in enumerate(sorted(found.items())):
             if progress:
@@ -156,7 +180,8 @@ def ingest(
             sha = checksums[rel]
             previous = manifest.files.get(rel)
             is_demo = sha in demo
-            base = FileEntry(path=rel, sha256=sha, size=path.stat().st_size, status="", is_demo=is_demo)
+            size, mtime = stats[rel].st_size, stats[rel].st_mtime_ns
+            base = FileEntry(path=rel, sha256=sha, size=size, status="", is_demo=is_demo, mtime_ns=mtime)
             if is_demo and official_present:
                 base.status = "skipped"
                 base.message = "demo data; not stored because official data are in the raw folder"
@@ -172,6 +197,9 @@ def ingest(
                 and previous.fingerprint == fingerprint
                 and not force
             ):
+                if previous.mtime_ns != mtime:  # touched but the same, or stored by an older version: note the time
+                    previous.mtime_ns = mtime
+                    touched = True
                 results.append(FileResult(rel, "unchanged", previous.source, previous.editions, previous.rows))
                 continue
             try:
@@ -214,5 +242,7 @@ def ingest(
             results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
         if progress:
             progress(len(found), len(found), "")
+        if touched:
+            store.save_manifest(manifest)
         store.collect_garbage(manifest)
     return IngestReport(results, [p.relative_to(raw_dir).as_posix() for p in ignored])

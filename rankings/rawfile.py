@@ -19,10 +19,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from rankings.errors import InputError
+
+if TYPE_CHECKING:  # numpy is imported by the functions that scan a workbook's XML (a CSV file needs none of it)
+    import numpy as np
 
 DATA_SUFFIXES = {".csv", ".tsv", ".xlsx", ".xlsm", ".xls"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -145,7 +147,6 @@ def _sniff_content(head: bytes) -> str:
 
 ZIP_SUFFIXES = {".xlsx", ".xlsm"}
 _SPACE = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what follows an element's name
-_SPACE_CODES = np.frombuffer(b"".join(_SPACE), dtype=np.uint8)
 _CHUNK, _WINDOW = 1 << 24, 24
 # A reference in an ``r`` attribute (a cell's ``r="B7"``, a row's ``r="7"``), however it is quoted or spaced.
 _ANY_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)([0-9]+)["\']')
@@ -171,6 +172,9 @@ def _extent(xml: bytes) -> tuple[int, int]:
     A cell written as ``<c r="B7" ...>`` (as Excel and the libraries write them) is placed by its reference; a
     cell written otherwise may follow the one before it, and then every cell and row may add a column or a row.
     """
+    import numpy as np
+
+    space_codes = np.frombuffer(b"".join(_SPACE), dtype=np.uint8)
     data = np.frombuffer(xml, dtype=np.uint8)
     rows = columns = irregular = 0
     for offset in range(0, len(data), _CHUNK):  # in slices, so the temporary arrays stay small
@@ -180,7 +184,7 @@ def _extent(xml: bytes) -> tuple[int, int]:
             part = np.concatenate([part, np.zeros(size + _WINDOW - len(part), dtype=np.uint8)])
         head = part[:size]
         starts = np.flatnonzero(((head == ord("<")) | (head == ord(":"))) & (part[1 : size + 1] == ord("c")))
-        cells = starts[np.isin(part[starts + 2], _SPACE_CODES)]  # "<c " but not "<col", also "<x:c "
+        cells = starts[np.isin(part[starts + 2], space_codes)]  # "<c " but not "<col", also "<x:c "
         plain = cells[
             (part[cells] == ord("<"))
             & (part[cells + 2] == ord(" "))
@@ -203,6 +207,8 @@ def _extent(xml: bytes) -> tuple[int, int]:
 
 def _leading(mask: np.ndarray, limit: int) -> np.ndarray:
     """Length of the run of True at the start of each row of ``mask`` (at most ``limit``)."""
+    import numpy as np
+
     run = mask[:, 0].copy()
     count = run.astype(np.int64)
     for j in range(1, limit):
@@ -213,6 +219,8 @@ def _leading(mask: np.ndarray, limit: int) -> np.ndarray:
 
 def _references(window: np.ndarray) -> tuple[int, int]:
     """The largest row and column of the references at the start of the window's rows (letters, digits)."""
+    import numpy as np
+
     folded = window | 0x20
     n_letters = _leading((folded >= ord("a")) & (folded <= ord("z")), 4)
     rows = columns = 0

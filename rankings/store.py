@@ -24,12 +24,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow.parquet as pq
-
-from rankings import model
 from rankings.errors import StoreError
+
+# pandas and pyarrow are imported where parts are written or read: an ingest that finds nothing changed needs
+# neither, and importing them is most of its time.
+if TYPE_CHECKING:
+    import pandas as pd
 
 MANIFEST = "manifest.json"
 PARTS = "observations"
@@ -57,6 +59,8 @@ class FileEntry:
     stored_sha256: str | None = None  # checksum of the version whose parts are live
     stored_at: str = ""
     fingerprint: str = ""  # readers and reference data that produced the stored parts
+    # Modification time of the file when its checksum was taken: same size and time, same checksum (not re-read).
+    mtime_ns: int = 0
 
 
 @dataclass
@@ -68,6 +72,8 @@ class Manifest:
         return sorted(p for e in self.files.values() for p in e.parts)
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
         rows = []
         for e in self.files.values():
             d = asdict(e)
@@ -133,6 +139,10 @@ class Store:
 
     def write_parts(self, observations: pd.DataFrame) -> list[str]:
         """Write one new immutable part per source and edition; return their paths relative to the root."""
+        import pyarrow.parquet as pq
+
+        from rankings import model
+
         written: list[str] = []
         for (source, edition), group in observations.groupby(["source", "edition"], sort=True):
             rel = Path(PARTS) / f"source={source}" / f"edition={int(edition)}" / f"{uuid.uuid4().hex}.parquet"
@@ -153,6 +163,10 @@ class Store:
         return written
 
     def read_parts(self, parts: list[str], columns: list[str] | None = None) -> pd.DataFrame:
+        import pyarrow.parquet as pq
+
+        from rankings import model
+
         if not parts:
             return model.empty() if columns is None else model.empty()[columns]
         tables = [pq.read_table(self.root / p, columns=columns) for p in parts]
