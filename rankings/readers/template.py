@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata, peer_groups
@@ -220,9 +221,8 @@ def _check_consistent(raw: RawFile, df: pd.DataFrame) -> None:
 def _check_known_sources(raw: RawFile, df: pd.DataFrame) -> None:
     """A source the project knows: use its indicator ids and direction."""
     known = metadata.sources()
-    for (source, indicator), part in df.groupby(["source", "indicator"]):
-        if source not in known:
-            continue
+    rows = df[df["source"].isin(list(known))]
+    for (source, indicator), part in rows.groupby(["source", "indicator"]):
         try:
             ind = metadata.indicator(source, indicator)
         except KeyError:
@@ -298,33 +298,39 @@ def _rank(df: pd.DataFrame) -> list[str]:
     """Typed ranks are published; an indicator typed with no rank at all is ranked here (computed)."""
     warnings: list[str] = []
     df["rank"] = df["rank"].astype("Int32")
-    df["rank_official"] = pd.array([pd.NA] * len(df), dtype="boolean")
-    df.loc[df["rank"].notna(), "rank_official"] = True
-    for (source, edition, _period, indicator), part in df.groupby(
-        ["source", "edition", "reference_period", "indicator"]
-    ):
-        hib = bool(part["higher_is_better"].iloc[0])
-        scored = part[part["value_status"] == "published"]
-        if part["rank"].isna().all():
-            if not scored.empty:
-                df.loc[scored.index, "rank"] = competition_rank(scored["value"], higher_is_better=hib)
-                df.loc[scored.index, "rank_official"] = False
+    typed = df["rank"].notna().to_numpy()
+    ranks = df["rank"].to_numpy(dtype="float64", na_value=np.nan)
+    values = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    published = (df["value_status"] == "published").to_numpy()
+    higher = df["higher_is_better"].to_numpy()
+    official = np.where(typed, 1, -1)  # 1 published rank, 0 computed here, -1 none
+    # Plain arrays and the groups' row positions: a loop over sub-frames costs a millisecond per group, and a file
+    # holds thousands of groups (editions x periods x indicators).
+    groups = df.groupby(["source", "edition", "reference_period", "indicator"], sort=True).indices
+    for (source, edition, _period, indicator), positions in sorted(groups.items()):
+        hib = bool(higher[positions[0]])
+        scored = positions[published[positions]]
+        if not typed[positions].any():
+            if len(scored):
+                computed = competition_rank(pd.Series(values[scored]), higher_is_better=hib)
+                ranks[scored] = computed.to_numpy(dtype="float64", na_value=np.nan)
+                official[scored] = 0
             continue
-        both = scored[scored["rank"].notna()]
-        better = both["value"].to_numpy()[:, None] > both["value"].to_numpy()[None, :]
-        if not hib:
-            better = both["value"].to_numpy()[:, None] < both["value"].to_numpy()[None, :]
-        worse_rank = both["rank"].to_numpy()[:, None] > both["rank"].to_numpy()[None, :]
-        clashes = [(i, j) for i, j in zip(*(better & worse_rank).nonzero(), strict=True)]
-        if clashes:
+        both = scored[typed[scored]]
+        v, r = values[both], ranks[both]
+        better = v[:, None] > v[None, :] if hib else v[:, None] < v[None, :]
+        clashes = np.argwhere(better & (r[:, None] > r[None, :]))
+        if len(clashes):
             i, j = clashes[0]
-            a, b = both.iloc[i], both.iloc[j]
+            a, b = df.iloc[both[i]], df.iloc[both[j]]
             warnings.append(
                 f"{source} {edition} {indicator}: ranks and values disagree in {len(clashes)} pairs, e.g. "
                 f"{a['entity']} (row {a['source_row']}, value {a['value']}, rank {a['rank']}) has a better value "
                 f"but a worse rank than {b['entity']} (row {b['source_row']}, value {b['value']}, rank "
                 f"{b['rank']}); check for typing errors"
             )
+    df["rank"] = pd.array([None if np.isnan(x) else int(x) for x in ranks], dtype="Int32")
+    df["rank_official"] = pd.array([None if o < 0 else bool(o) for o in official], dtype="boolean")
     return warnings
 
 
