@@ -250,7 +250,7 @@ else:
         (st.success if kind == "success" else st.error)(review.md(text))
 
     trail = store.decisions.trail(submission_id, qid)
-    with st.expander(f"Audit trail of {qid or '(no id)'} ({len(trail)} events)", icon=":material/history:"):
+    with st.expander(f"Audit trail of {review.md(qid or '(no id)')} ({len(trail)} events)", icon=":material/history:"):
         st.dataframe(trail[["at", "kind", "status", "person", "comment", "detail"]], hide_index=True, width="stretch")
 
 st.subheader("Report")

@@ -68,7 +68,7 @@ def page(role: str = "analyst") -> access.User:
     try:
         user = current_user()
     except access.AccessConfigError as exc:
-        st.error(f"The access configuration is broken, so nobody is let in: {exc}")
+        st.error(f"The access configuration is broken, so nobody is let in: {inert(exc)}")
         st.stop()
     if user is None:
         st.title("Sign in")
@@ -78,7 +78,7 @@ def page(role: str = "analyst") -> access.User:
     if not user.may(role):
         st.title("Not permitted")
         st.error(
-            f"Your account ({user.email or user.name}) does not have the {role} role this page needs. "
+            f"Your account ({inert(user.email or user.name)}) does not have the {role} role this page needs. "
             "Ask an administrator to add you to config/access.yaml."
         )
         st.stop()
