@@ -73,17 +73,6 @@ def country_table() -> pd.DataFrame:
 
 
 @cache
-def _converter():
-    import logging
-
-    import country_converter
-
-    # The library logs every unmatched name at WARNING; we collect and report them ourselves.
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    return country_converter.CountryConverter(country_data=country_table())
-
-
-@cache
 def _by_iso3() -> dict[str, str]:
     df = country_table()
     return dict(zip(df["ISO3"], df["name_short"], strict=True))
@@ -141,16 +130,41 @@ def overrides(source: str) -> Overrides:
     return Overrides(source, countries, aggregates, path)
 
 
-_NOT_FOUND = "\x00not found"
+@cache
+def _regexes() -> list[tuple[re.Pattern[str], str]]:
+    """country_converter's regular expressions and the ISO3 code of each, from its table as ``CountryConverter``
+    keeps it (no obsolete entries; of duplicated names or expressions the last).
+
+    Matching them here gives what ``CountryConverter().convert(name, src="regex", to="ISO3")`` gives (a test
+    compares the two on every name of the table and on the publishers' spellings), without building a converter:
+    that took half a second of every ingest that reads a file with country names.
+    """
+    df = country_table()
+    df = df[df["obsolete"].isna()]
+    for column in ("name_short", "name_official", "regex"):
+        df = df.drop_duplicates(subset=[column], keep="last")
+    return [(re.compile(rx, re.IGNORECASE), str(iso3)) for rx, iso3 in zip(df["regex"], df["ISO3"], strict=True)]
+
+
+# country_converter reads what follows these words as exclusions ("Asia excluding China" is Asia).
+_EXCLUDE = re.compile(r"excl\w.*|without|w/o")
+
+
+def _regex_match(name: str) -> str | None:
+    """The ISO3 code of the one regular expression that matches ``name``; None for none or several (ambiguous)."""
+    spec = _EXCLUDE.split(name)[0]
+    found = [iso3 for rx, iso3 in _regexes() if rx.search(spec)]
+    if len(found) != 1:
+        return None
+    return "".join(c for c in found[0].split("|")[0] if c.isalnum()).upper()
 
 
 def _match_name(name: str) -> str | None:
     key = name.casefold()
     if key in _exact_names():
         return _exact_names()[key]
-    found = _converter().convert(name, src="regex", to="ISO3", not_found=_NOT_FOUND)
-    # A list means several countries matched: ambiguous, so not a match.
-    return found if isinstance(found, str) and found != _NOT_FOUND and is_iso3(found) else None
+    found = _regex_match(name)
+    return found if found is not None and is_iso3(found) else None
 
 
 def harmonise(names: Iterable[object], source: str, file: str | Path, *, codes: str | None = None) -> dict[str, Entity]:
