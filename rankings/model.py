@@ -66,11 +66,11 @@ def empty() -> pd.DataFrame:
 
 def conform(df: pd.DataFrame) -> pd.DataFrame:
     """Order and type the columns of ``df`` as the contract says (missing optional columns become null)."""
-    out = pd.DataFrame(index=df.index)
+    columns = {}
     for col in COLUMNS:
-        out[col] = df[col] if col in df.columns else pd.NA
-        out[col] = out[col].astype(_PANDAS_DTYPES[col])
-    return out.reset_index(drop=True)
+        series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index, dtype=object)
+        columns[col] = series.astype(_PANDAS_DTYPES[col]).array  # built in one go: a column at a time is slower
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(df)))
 
 
 def to_arrow(df: pd.DataFrame) -> pa.Table:

@@ -8,10 +8,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from rankings.rawfile import Cell, Formula, RawFile, normalise_header
+
+T = TypeVar("T")
 
 MISSING_MARKERS = {"", ".", "..", ":", "-", "–", "n/a", "na", "#div/0!", "#n/a", "#value!", "#ref!"}
 
@@ -153,6 +156,14 @@ def competition_rank(values: pd.Series, *, higher_is_better: bool = True) -> pd.
     """Competition ("1224") ranks of ``values``, null where the value is null."""
     ranks = values.astype("Float64").rank(method="min", ascending=not higher_is_better, na_option="keep")
     return ranks.round().astype("Int32")
+
+
+def per_value(column: pd.Series, fn: Callable[[Any], T]) -> list[T]:
+    """``[fn(v) for v in column]``, calling ``fn`` once per distinct value: a file repeats a few hundred names,
+    codes and indicator ids over tens of thousands of rows."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    results = [fn(u) for u in uniques]
+    return [results[c] for c in codes]
 
 
 def cell_text(cell: Cell) -> str:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
-from rankings.readers.common import Detection, find_header, parse_int, parse_number
+from rankings.readers.common import Detection, find_header, parse_int, parse_number, per_value
 from rankings.readers.eu_egov_benchmark import sheets_with_header
 
 SOURCE = "eu_desi"
@@ -176,9 +176,9 @@ def _overall(parts: dict[tuple[str, int], list[tuple[str, Decimal | None, int | 
 
 
 def _finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
-    entities = countries.harmonise(df["name"], SOURCE, raw.display, codes="ISO2")
-    df["iso3"] = [entities[n].iso3 for n in df["name"]]
-    df["entity"] = [entities[n].entity for n in df["name"]]
+    entities = countries.harmonise(df["name"].unique(), SOURCE, raw.display, codes="ISO2")
+    df["iso3"] = per_value(df["name"], lambda n: entities[n].iso3)
+    df["entity"] = per_value(df["name"], lambda n: entities[n].entity)
     df["is_aggregate"] = df["iso3"].isna()
     df["source"] = SOURCE
     df["sheet"] = None

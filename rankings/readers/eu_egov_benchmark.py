@@ -30,7 +30,7 @@ import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import Cell, RawFile, normalise_header
-from rankings.readers.common import Detection, find_header, parse_number
+from rankings.readers.common import Detection, find_header, parse_number, per_value
 
 SOURCE = "eu_egov_benchmark"
 LAYOUT = "EU eGovernment Benchmark report workbook (sheet '1. Scores <year>')"
@@ -318,9 +318,9 @@ def finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
 
     ``df`` has the columns name, edition, indicator, reference_period, value, decimals, sheet, source_row.
     """
-    entities = countries.harmonise(df["name"], SOURCE, raw.display, codes="ISO2")
-    df["iso3"] = [entities[countries.clean_name(n)].iso3 for n in df["name"]]
-    df["entity"] = [entities[countries.clean_name(n)].entity for n in df["name"]]
+    entities = countries.harmonise(df["name"].unique(), SOURCE, raw.display, codes="ISO2")
+    df["iso3"] = per_value(df["name"], lambda n: entities[countries.clean_name(n)].iso3)
+    df["entity"] = per_value(df["name"], lambda n: entities[countries.clean_name(n)].entity)
     df["is_aggregate"] = df["iso3"].isna()
     df["source"] = SOURCE
     _check_plausible(raw, df)
@@ -328,7 +328,7 @@ def finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
     df["value_status"] = "published"
     # Not assessed: a country with no value at all in a column (it was not in that year's measurement), or an
     # indicator no country has in a column (not measured that year). Any other gap is a missing value.
-    series = df["indicator"].map(series_of)
+    series = pd.Series(per_value(df["indicator"], series_of), index=df.index)
     country_has_any = published.groupby([df["name"], df["reference_period"], series]).transform("any")
     indicator_has_any = published.groupby([df["indicator"], df["reference_period"]]).transform("any")
     df.loc[~published, "value_status"] = "missing"
@@ -345,7 +345,8 @@ def finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
-    for base, rows in df[df["value"].notna()].groupby(df["indicator"].map(base_of)):
+    bases = pd.Series(per_value(df["indicator"], base_of), index=df.index)
+    for base, rows in df[df["value"].notna()].groupby(bases):
         lo, hi = metadata.indicator(SOURCE, base).plausible
         bad = rows[(rows["value"] < lo - 1e-9) | (rows["value"] > hi + 1e-9)]
         if not bad.empty:

@@ -26,7 +26,15 @@ import pandas as pd
 
 from rankings import countries, metadata, peer_groups
 from rankings.rawfile import RawFile, Row, normalise_header
-from rankings.readers.common import Detection, cell_text, competition_rank, find_header, parse_int, parse_number
+from rankings.readers.common import (
+    Detection,
+    cell_text,
+    competition_rank,
+    find_header,
+    parse_int,
+    parse_number,
+    per_value,
+)
 
 SOURCE = "oecd_dgi"
 SOURCES = ("oecd_dgi", "oecd_ourdata")
@@ -205,9 +213,9 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     _check_plausible(raw, df)
     _check_contributions(raw, df)
     entities = countries.harmonise(df["code"], SOURCE, raw.display, codes="ISO3")
-    df["iso3"] = [entities[c].iso3 for c in df["code"]]
-    df["entity"] = [entities[c].entity for c in df["code"]]
-    df["is_aggregate"] = [entities[c].is_aggregate for c in df["code"]]
+    df["iso3"] = per_value(df["code"], lambda c: entities[c].iso3)
+    df["entity"] = per_value(df["code"], lambda c: entities[c].entity)
+    df["is_aggregate"] = per_value(df["code"], lambda c: entities[c].is_aggregate)
     df["sheet"] = found.sheet
     _rank_among_members(df)
     return df.drop(columns=["code", "measure", "printed"])

@@ -14,7 +14,7 @@ import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
-from rankings.readers.common import Detection, competition_rank, find_header, parse_int, parse_number
+from rankings.readers.common import Detection, competition_rank, find_header, parse_int, parse_number, per_value
 
 SOURCE = "un_egov"
 LAYOUT = "UN E-Government Survey data-center download"
@@ -92,8 +92,8 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     df = pd.DataFrame.from_records(records)
     _check_plausible(raw, df)
     entities = countries.harmonise(names, SOURCE, raw.display)
-    df["iso3"] = [entities[n].iso3 for n in df["name"]]
-    df["entity"] = [entities[n].entity for n in df["name"]]
+    df["iso3"] = per_value(df["name"], lambda n: entities[n].iso3)
+    df["entity"] = per_value(df["name"], lambda n: entities[n].entity)
     df["is_aggregate"] = False
     df["source"] = SOURCE
     df["reference_period"] = df["edition"].astype(str)

@@ -24,7 +24,15 @@ import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
-from rankings.readers.common import Detection, cell_text, competition_rank, find_header, parse_int, parse_number
+from rankings.readers.common import (
+    Detection,
+    cell_text,
+    competition_rank,
+    find_header,
+    parse_int,
+    parse_number,
+    per_value,
+)
 
 SOURCE = "wb_gtmi"
 LAYOUT = "World Bank GovTech Maturity Index group table (GovTech dataset GTMI group sheet, or editions stacked)"
@@ -113,9 +121,9 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     df = pd.DataFrame.from_records(records)
     _check_plausible(raw, df)
     entities = countries.harmonise(codes, SOURCE, raw.display, codes="ISO3")
-    df["iso3"] = [entities[c].iso3 for c in df["code"]]
-    df["entity"] = [entities[c].entity for c in df["code"]]
-    df["is_aggregate"] = [entities[c].is_aggregate for c in df["code"]]
+    df["iso3"] = per_value(df["code"], lambda c: entities[c].iso3)
+    df["entity"] = per_value(df["code"], lambda c: entities[c].entity)
+    df["is_aggregate"] = per_value(df["code"], lambda c: entities[c].is_aggregate)
     df["source"] = SOURCE
     df["reference_period"] = df["edition"].astype(str)
     df["sheet"] = found.sheet
