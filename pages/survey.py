@@ -196,9 +196,10 @@ else:
     st.subheader("Verify an answer")
     flagged_ids = list(dict.fromkeys(table["question_id"]))
     state_of = dict(zip(table["question_id"], table["status"], strict=False))
+    flag_counts = table["question_id"].value_counts().to_dict()
 
     def _label(qid: str) -> str:
-        n = int((table["question_id"] == qid).sum())
+        n = int(flag_counts.get(qid, 0))
         return f"{qid or '(no id)'} · {n} flag{'s' if n > 1 else ''} · {state_of.get(qid, 'open')}"
 
     qid = st.selectbox("Answer", flagged_ids, format_func=_label, key="decide_question")

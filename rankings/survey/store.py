@@ -31,8 +31,8 @@ import re
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from functools import cache
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -206,10 +206,7 @@ class SurveyStore:
         return rel.as_posix()
 
     def _read_part(self, rel: str) -> pd.DataFrame:
-        try:
-            return pq.read_table(self.root / rel).to_pandas()
-        except (OSError, pa.ArrowException) as exc:
-            raise StoreError(f"{self.root / rel}: a stored survey part cannot be read ({exc})") from None
+        return _read_part(self.root, rel)
 
     def _collect_garbage(self, manifest: SurveyManifest) -> None:
         live = {str(self.root / p) for p in manifest.live_parts()}
@@ -353,7 +350,8 @@ class SurveyStore:
     # --- reading ---
 
     def _load_version(self, version: Version) -> Submission:
-        return Submission.from_frames({kind: self._read_part(rel) for kind, rel in version.parts.items()})
+        loaded = _loaded(self.root, tuple(sorted(version.parts.items())))
+        return replace(loaded, questions=list(loaded.questions), answers=list(loaded.answers))
 
     def current(self) -> dict[str, Version]:
         return _current(self.load_manifest())
@@ -373,18 +371,7 @@ class SurveyStore:
         entry = self.load_manifest().flags.get(submission_id)
         if entry is None:
             return []
-        frame = self._read_part(entry.part)
-        return [
-            Flag(
-                question_id=str(r["question_id"]),
-                rule=str(r["rule"]),
-                severity=str(r["severity"]),
-                message=str(r["message"]),
-                section=str(r["section"]),
-                row=None if pd.isna(r["source_row"]) else int(r["source_row"]),
-            )
-            for r in frame.to_dict("records")
-        ]
+        return list(_flags(self.root, entry.part))
 
     def submissions(self) -> pd.DataFrame:
         """Every stored workbook: its submission, whether it is the current version, flags counts, status."""
@@ -478,6 +465,35 @@ class SurveyStore:
         events = self.decisions.trail()
         out["decisions"] = ([], events if not events.empty else pd.DataFrame(columns=EVENT_COLUMNS).astype("string"))
         return out
+
+
+# Parts are immutable (a new version is written under a new name), so what was read from them is kept: the survey
+# page reads the current submission, its previous cycle and their flags on every rerun.
+@lru_cache(maxsize=32)
+def _loaded(root: Path, parts: tuple[tuple[str, str], ...]) -> Submission:
+    return Submission.from_frames({kind: _read_part(root, rel) for kind, rel in parts})
+
+
+@lru_cache(maxsize=32)
+def _flags(root: Path, part: str) -> tuple[Flag, ...]:
+    return tuple(
+        Flag(
+            question_id=str(r["question_id"]),
+            rule=str(r["rule"]),
+            severity=str(r["severity"]),
+            message=str(r["message"]),
+            section=str(r["section"]),
+            row=None if pd.isna(r["source_row"]) else int(r["source_row"]),
+        )
+        for r in _read_part(root, part).to_dict("records")
+    )
+
+
+def _read_part(root: Path, rel: str) -> pd.DataFrame:
+    try:
+        return pq.read_table(root / rel).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{root / rel}: a stored survey part cannot be read ({exc})") from None
 
 
 def _check_previous(name: str, previous: Submission, draft: Submission) -> None:
