@@ -1225,9 +1225,9 @@ def run(opts: Options) -> dict[str, Any]:
 # Verdicts and report
 
 
-def _verdict(target: Target, measured: float | None, detail: str = "") -> dict[str, Any]:
+def _verdict(target: Target, measured: float | None, detail: str = "", skipped: str = "not run") -> dict[str, Any]:
     if measured is None:
-        return {"id": target.id, "what": target.what, "limit": target.limit, "unit": target.unit, "skipped": detail}
+        return {"id": target.id, "what": target.what, "limit": target.limit, "unit": target.unit, "skipped": skipped}
     ok = measured <= target.limit
     ratio = measured / target.limit if target.limit else (0.0 if measured == 0 else math.inf)
     return {
@@ -1247,25 +1247,25 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
     by_id = {t.id: t for t in TARGETS}
     out = []
     ing = results.get("ingest")
-    out.append(_verdict(by_id["ingest_cold"], ing and ing["ratio_cold_to_fastest"], "ingest section not run"))
-    out.append(_verdict(by_id["ingest_unchanged"], ing and ing["ratio_unchanged_to_floor"], "ingest section not run"))
+    cold = ing and f"{ing['cold']['wall_s']['median']:.2f} s against {ing['read_fastest']['wall_s']['median']:.2f} s"
+    unchanged = ing and (
+        f"{ing['unchanged']['wall_s']['median']:.2f} s against {ing['import_floor']['wall_s']['median']:.2f} s"
+    )
+    out.append(_verdict(by_id["ingest_cold"], ing and ing["ratio_cold_to_fastest"], cold or ""))
+    out.append(_verdict(by_id["ingest_unchanged"], ing and ing["ratio_unchanged_to_floor"], unchanged or ""))
     out.append(
-        _verdict(
-            by_id["ingest_unchanged_files"],
-            None if not ing else float(len(ing["unchanged_files_opened"])),
-            "ingest section not run",
-        )
+        _verdict(by_id["ingest_unchanged_files"], None if not ing else float(len(ing["unchanged_files_opened"])))
     )
 
     def worst_query(q: dict[str, Any] | None) -> tuple[float | None, str]:
         if not q:
-            return None, "not run"
+            return None, ""
         page, p95 = max(((p, r["duckdb_ms"]["p95"]) for p, r in q["pages"].items()), key=lambda x: x[1])
         return p95, f"slowest: {page}"
 
     def worst_page(p: dict[str, Any] | None) -> tuple[float | None, str]:
         if not p:
-            return None, "not run"
+            return None, ""
         errors = [page for page, r in p["pages"].items() if r["exception"]]
         page, median = max(((pg, r["rerun_ms"]["median"]) for pg, r in p["pages"].items()), key=lambda x: x[1])
         return median, f"slowest: {page}" + (f"; errors on {', '.join(errors)}" if errors else "")
@@ -1288,9 +1288,11 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         peak = top["pages"]["process"]["peak_mb"]
         out.append(_verdict(by_id["memory_100x"], peak, "AppTest process (no browser), every page run"))
     else:
-        out.append(_verdict(by_id["memory_100x"], None, "100x not run"))
+        out.append(_verdict(by_id["memory_100x"], None, skipped="100x not run"))
     warm = browser.get("warm_ms")
-    out.append(_verdict(by_id["browser"], warm and warm["median"], browser.get("skipped", "not run")))
+    cold_visit = browser.get("cold_first_visit_ms")
+    detail = f"cold first visit of a fresh server {cold_visit:,.0f} ms" if cold_visit else ""
+    out.append(_verdict(by_id["browser"], warm and warm["median"], detail, browser.get("skipped", "not run")))
     return out
 
 
