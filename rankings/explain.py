@@ -16,6 +16,7 @@ beside them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -191,12 +192,15 @@ def between(
     """:func:`explain` for two stored editions, with the sub-indices the metadata names as the indicator's parts."""
     from rankings import queries
 
-    kwargs = {"processed": processed} if processed else {}
-    b_all, a_all = queries.edition(source, before, **kwargs), queries.edition(source, after, **kwargs)
+    kwargs: dict[str, Any] = {"processed": processed} if processed else {}
+    parts = [i.id for i in metadata.indicators().values() if i.source == source and i.parent == indicator]
+    kwargs["indicators"] = (indicator, *parts)  # not the edition's other indicators (thousands of rows at scale)
+    both = queries.editions(source, (before, after), **kwargs)
+    b_all = both[both["edition"] == before].reset_index(drop=True)
+    a_all = both[both["edition"] == after].reset_index(drop=True)
     change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3)
     if change is None:
         return None
-    parts = [i.id for i in metadata.indicators().values() if i.source == source and i.parent == indicator]
 
     def subs(df: pd.DataFrame) -> pd.DataFrame:
         return df[(df["iso3"] == iso3) & df["indicator"].isin(parts)]

@@ -118,16 +118,21 @@ def trend(
                h.rank, h.rank_official, a.assessed
         FROM headline h
         LEFT JOIN indicators i USING (source, indicator)
-        LEFT JOIN (
-          SELECT source, edition, indicator, count(rank) AS assessed
-          FROM headline WHERE NOT is_aggregate AND source = $source GROUP BY ALL
-        ) a USING (source, edition, indicator)
+        LEFT JOIN assessed_summary a USING (source, edition, indicator)
         WHERE h.source = $source AND list_contains($indicators, h.indicator) AND list_contains($iso3s, h.iso3)
         ORDER BY h.indicator, h.iso3, h.edition
         """,
         {"source": source, "indicators": list(indicators), "iso3s": list(iso3s)},
         processed=processed,
+        tables={"assessed_summary": ASSESSED},
     )
+
+
+# Countries ranked per source, edition and indicator (headline periods): the "N" of "rank of N".
+ASSESSED = """
+    SELECT source, edition, indicator, count(rank) AS assessed
+    FROM headline WHERE NOT is_aggregate GROUP BY ALL
+"""
 
 
 def periods_within_edition(source: str, edition: int, processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
@@ -143,17 +148,51 @@ def periods_within_edition(source: str, edition: int, processed: Path | str = DE
     )
 
 
-def edition(source: str, edition_: int, processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
-    """One edition of one source: every country and aggregate, every indicator (headline periods)."""
+def edition(
+    source: str,
+    edition_: int,
+    processed: Path | str = DEFAULT_PROCESSED,
+    *,
+    indicators: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """One edition of one source: every country and aggregate, every indicator (headline periods); only
+    ``indicators`` when given."""
     return db.query(
-        """
+        f"""
         SELECT h.*, coalesce(i.title, h.indicator) AS indicator_title, coalesce(i.short, h.indicator) AS short,
                i.parent, coalesce(i.composite, false) AS composite
         FROM headline h LEFT JOIN indicators i USING (source, indicator)
-        WHERE h.source = ? AND h.edition = ?
+        WHERE h.source = $source AND h.edition = $edition
+              {"" if indicators is None else "AND list_contains($indicators, h.indicator)"}
         ORDER BY h.indicator, h.rank NULLS LAST, h.entity
         """,
-        [source, edition_],
+        {"source": source, "edition": edition_} | ({} if indicators is None else {"indicators": list(indicators)}),
+        processed=processed,
+    )
+
+
+def editions(
+    source: str,
+    editions_: tuple[int, ...],
+    processed: Path | str = DEFAULT_PROCESSED,
+    *,
+    indicators: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
+    """:func:`edition` for several editions in one scan of the store, ordered by edition first."""
+    params: dict[str, object] = {"source": source} | {f"e{i}": int(e) for i, e in enumerate(editions_)}
+    wanted = " OR ".join(f"h.edition = $e{i}" for i in range(len(editions_))) or "false"
+    if indicators is not None:
+        params["indicators"] = list(indicators)
+    return db.query(
+        f"""
+        SELECT h.*, coalesce(i.title, h.indicator) AS indicator_title, coalesce(i.short, h.indicator) AS short,
+               i.parent, coalesce(i.composite, false) AS composite
+        FROM headline h LEFT JOIN indicators i USING (source, indicator)
+        WHERE h.source = $source AND ({wanted})
+              {"" if indicators is None else "AND list_contains($indicators, h.indicator)"}
+        ORDER BY h.edition, h.indicator, h.rank NULLS LAST, h.entity
+        """,
+        params,
         processed=processed,
     )
 
