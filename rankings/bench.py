@@ -615,6 +615,12 @@ def _replayable(args: list[Any]) -> tuple[Any, ...]:
     return tuple(tuple(a) if isinstance(a, list) else a for a in args)
 
 
+def _call(fn: Callable[..., Any], call: list[Any], **extra: Any) -> Any:
+    """Replay a recorded call ``[name, args, keyword arguments]`` on ``fn``."""
+    options = {k: tuple(v) if isinstance(v, list) else v for k, v in (call[2] if len(call) > 2 else {}).items()}
+    return fn(*_replayable(call[1]), **options, **extra)
+
+
 def dashboard_pages() -> list[str]:
     """Every page file dashboard.py registers, in its order."""
     return list(dict.fromkeys(re.findall(r'"(pages/[a-z_]+\.py)"', DASHBOARD.read_text(encoding="utf-8"))))
@@ -657,7 +663,8 @@ def worker_pages(spec: dict[str, Any]) -> dict[str, Any]:
     def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def recorded(*args: Any, **kwargs: Any) -> Any:
             if recording is not None:
-                recording.append([name, _jsonable(list(args))])
+                options = {k: _jsonable(v) for k, v in kwargs.items() if k != "processed"}
+                recording.append([name, _jsonable(list(args)), options])
             return fn(*args, **kwargs)
 
         return recorded
@@ -785,11 +792,19 @@ def _pandas_answers(obs: Any, manifest: Any, indicators: Any, sources: Any) -> d
         sel = with_titles(sel).join(assessed, on=["edition", "indicator"])
         return sel.sort_values(["indicator", "iso3", "edition"])
 
-    def edition(source: str, edition_: int) -> pd.DataFrame:
+    def edition(source: str, edition_: int, indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
         h = headline()
-        return with_titles(h[(h["source"] == source) & (h["edition"] == edition_)]).sort_values(
-            ["indicator", "rank", "entity"], na_position="last"
-        )
+        h = h[(h["source"] == source) & (h["edition"] == edition_)]
+        if indicators is not None:
+            h = h[h["indicator"].isin(indicators)]
+        return with_titles(h).sort_values(["indicator", "rank", "entity"], na_position="last")
+
+    def editions(source: str, editions_: tuple[int, ...], indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
+        h = headline()
+        h = h[(h["source"] == source) & h["edition"].isin(editions_)]
+        if indicators is not None:
+            h = h[h["indicator"].isin(indicators)]
+        return with_titles(h).sort_values(["edition", "indicator", "rank", "entity"], na_position="last")
 
     def periods_within_edition(source: str, edition_: int) -> pd.DataFrame:
         sel = obs[(obs["source"] == source) & (obs["edition"] == edition_)]
@@ -808,7 +823,7 @@ def _pandas_answers(obs: Any, manifest: Any, indicators: Any, sources: Any) -> d
         return sources.sort_values("source")
 
     return {f.__name__: f for f in (
-        stored_files, shows_demo_data, coverage, countries, headline_series, catalogue, trend, edition,
+        stored_files, shows_demo_data, coverage, countries, headline_series, catalogue, trend, edition, editions,
         periods_within_edition, country_observations, observations, indicator_metadata, source_metadata,
     )}  # fmt: skip
 
@@ -847,7 +862,7 @@ def worker_queries(spec: dict[str, Any]) -> dict[str, Any]:
     from rankings import db, metadata, queries
 
     def run_page(page: str) -> list[Any]:
-        return [getattr(queries, name)(*_replayable(args), processed=store) for name, args in calls[page]]
+        return [_call(getattr(queries, call[0]), call, processed=store) for call in calls[page]]
 
     db.reset()
     t0 = time.perf_counter()
@@ -874,20 +889,18 @@ def worker_queries(spec: dict[str, Any]) -> dict[str, Any]:
         ind, src = metadata.indicators_frame(), metadata.sources_frame()
         answer = _pandas_answers(tidy, manifest, ind, src)
         for page, page_calls in calls.items():
-            known = [(n, a) for n, a in page_calls if n in answer]
+            known = [c for c in page_calls if c[0] in answer]
             times = []
             for _ in range(max(3, samples // 2)):
                 t0 = time.perf_counter()
-                mine = [answer[n](*_replayable(a)) for n, a in known]
+                mine = [_call(answer[c[0]], c) for c in known]
                 times.append((time.perf_counter() - t0) * 1000)
-            duck = [a for (n, _), a in zip(page_calls, answers[page], strict=True) if n in answer]
-            mismatched = [
-                n for (n, _), x, y in zip(known, mine, duck, strict=True) if _fingerprint(x) != _fingerprint(y)
-            ]
+            duck = [a for c, a in zip(page_calls, answers[page], strict=True) if c[0] in answer]
+            mismatched = [c[0] for c, x, y in zip(known, mine, duck, strict=True) if _fingerprint(x) != _fingerprint(y)]
             results[page]["pandas_memory_ms"] = summary(times)
             results[page]["pandas_answers_match"] = not mismatched
             results[page]["pandas_mismatched"] = mismatched
-            results[page]["pandas_unanswered"] = [n for n, _ in page_calls if n not in answer]
+            results[page]["pandas_unanswered"] = [c[0] for c in page_calls if c[0] not in answer]
         if spec.get("raw"):
             raw = Path(spec["raw"])
             reads = []
@@ -898,9 +911,9 @@ def worker_queries(spec: dict[str, Any]) -> dict[str, Any]:
             answer_raw = _pandas_answers(from_raw, manifest, ind, src)
             for page, page_calls in calls.items():
                 t0 = time.perf_counter()
-                for n, a in page_calls:
-                    if n in answer_raw:
-                        answer_raw[n](*_replayable(a))
+                for c in page_calls:
+                    if c[0] in answer_raw:
+                        _call(answer_raw[c[0]], c)
                 compute = (time.perf_counter() - t0) * 1000
                 results[page]["pandas_from_raw_ms"] = statistics.median(reads) + compute
             out["raw_read_ms"] = summary(reads)
@@ -941,11 +954,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(store: Path, surveys: Path | None, log: Path) -> Iterator[tuple[str, int]]:
+def streamlit_server(
+    store: Path, surveys: Path | None, log: Path, script: Path = DASHBOARD
+) -> Iterator[tuple[str, int]]:
     """A real ``streamlit run dashboard.py`` on the store; yields (url, pid) once it answers its health check."""
     port = _free_port()
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(DASHBOARD), "--server.port", str(port),
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     env = {**os.environ, "RANKINGS_PROCESSED": str(store)}
@@ -986,14 +1001,42 @@ def _process_memory_mb(pid: int) -> tuple[float, float]:
 
 
 def _time_to_charts(context: Any, url: str, expected: int) -> float:
+    """From opening ``url`` in a new tab to ``expected`` Plotly charts drawn (0: to the page's title shown)."""
     page = context.new_page()
     try:
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function(CHARTS_DRAWN_JS, arg=expected, polling="raf", timeout=120_000)
+        if expected:
+            page.wait_for_function(CHARTS_DRAWN_JS, arg=expected, polling="raf", timeout=120_000)
+        else:
+            page.wait_for_selector("h1", timeout=120_000)
         return (time.perf_counter() - t0) * 1000
     finally:
         page.close()
+
+
+# Floors for the browser: what Streamlit's page itself costs, without the app (a title), and with one Plotly chart.
+FLOOR_PAGES = {
+    "title": "import streamlit as st\n\nst.title('floor')\n",
+    "one_chart": (
+        "import plotly.graph_objects as go\nimport streamlit as st\n\nst.title('floor')\n"
+        "st.plotly_chart(go.Figure(go.Scatter(x=[2020, 2022, 2024], y=[3, 2, 1])))\n"
+    ),
+}
+
+
+def _browser_floors(browser: Any, samples: int, work: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, code in FLOOR_PAGES.items():
+        script = work / f"floor_{name}.py"
+        script.write_text(code, encoding="utf-8")
+        expected = 1 if name == "one_chart" else 0
+        with streamlit_server(work, None, work / f"streamlit-floor-{name}.log", script=script) as (url, _):
+            context = browser.new_context()
+            _time_to_charts(context, url + "/", expected)
+            out[name] = summary([_time_to_charts(context, url + "/", expected) for _ in range(samples)])
+            context.close()
+    return out
 
 
 def _settle(page: Any, timeout_s: float = 120) -> None:
@@ -1021,12 +1064,15 @@ def bench_browser(store: Path, surveys: Path | None, samples: int, expected: int
                 _time_to_charts(context, url + "/", expected)  # warm-up of this browser context
                 warm = [_time_to_charts(context, url + "/", expected) for _ in range(samples)]
                 current, peak = _process_memory_mb(pid)
+            floors = _browser_floors(browser, samples, work)
         finally:
             browser.close()
     return {
         "expected_charts": expected,
         "cold_first_visit_ms": cold,
         "warm_ms": summary(warm),
+        "floor_title_ms": floors["title"],
+        "floor_one_chart_ms": floors["one_chart"],
         "server_rss_mb": current,
         "server_peak_rss_mb": peak,
     }
@@ -1542,7 +1588,9 @@ def report(results: dict[str, Any]) -> str:
                 f"Overview, from opening the page to its {b['expected_charts']} charts drawn: warm server "
                 f"{_ms(b['warm_ms']['median'])} median ({_ms(b['warm_ms']['p95'])} p95); cold first visit of a fresh "
                 f"server {_ms(b['cold_first_visit_ms'])}. Server RSS {b['server_rss_mb']:.0f} MB (peak "
-                f"{b['server_peak_rss_mb']:.0f} MB)."
+                f"{b['server_peak_rss_mb']:.0f} MB). Floors, same browser and server settings: a Streamlit page with "
+                f"only a title {_ms(b['floor_title_ms']['median'])} to the title shown; with one Plotly chart "
+                f"{_ms(b['floor_one_chart_ms']['median'])} to the chart drawn."
             )
             if "app_memory" in b:
                 am = b["app_memory"]
