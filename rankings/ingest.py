@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -84,15 +85,16 @@ def demo_checksums(raw_dir: Path) -> set[str]:
     return found
 
 
-def read_file(path: Path, display: str, sha256: str) -> tuple[str, str, pd.DataFrame]:
+def read_file(path: Path, display: str, sha256: str, raw: RawFile | None = None) -> tuple[str, str, pd.DataFrame]:
     """Detect and read one raw file into validated observations (source, layout, table).
 
     The source is the ``source`` column's (one file may hold several sources, e.g. the OECD export: then their
     ids comma-joined, sorted). Warnings of the reader (``obs.attrs["warnings"]``) stay in the table's attrs.
+    ``raw`` is the file opened already (its sheets maybe read ahead, see :class:`ReadAhead`).
     """
     from rankings import model, readers
 
-    raw = RawFile(path, display)
+    raw = raw if raw is not None else RawFile(path, display)
     reader, found = readers.detect(raw)
     obs = reader.read(raw, found)
     warnings = list(obs.attrs.get("warnings", []))
@@ -116,6 +118,49 @@ def _checksum(path: Path, stat: os.stat_result, previous: FileEntry | None, forc
     ):
         return previous.sha256
     return sha256_of(path)
+
+
+class ReadAhead:
+    """The raw files an ingest will read, opened and parsed a few files ahead in a second thread.
+
+    Parsing a workbook (python-calamine) does not hold the interpreter, so it runs beside what the main thread
+    does meanwhile: importing the readers (pandas) before the first file, processing the file before. At most
+    ``depth`` files are held parsed and not yet taken, so memory stays bounded whatever the folder's size.
+    """
+
+    def __init__(self, files: list[tuple[Path, str]], depth: int = 2) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from rankings.layouts import sheets_read_first
+
+        self._files = files
+        self._select = sheets_read_first
+        self._depth = depth
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
+        self._futures: dict[str, Future[RawFile]] = {}
+        self._next = 0
+        self._fill()
+
+    def _open(self, path: Path, display: str) -> RawFile:
+        raw = RawFile(path, display)
+        raw.read_ahead(self._select)
+        return raw
+
+    def _fill(self) -> None:
+        while self._next < len(self._files) and len(self._futures) < self._depth:
+            path, display = self._files[self._next]
+            self._futures[display] = self._pool.submit(self._open, path, display)
+            self._next += 1
+
+    def take(self, path: Path, display: str) -> RawFile:
+        """The file, parsed as far as the read-ahead got (a file it was not asked for is opened here)."""
+        future = self._futures.pop(display, None)
+        raw = future.result() if future is not None else RawFile(path, display)
+        self._fill()
+        return raw
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _now() -> str:
@@ -174,75 +219,112 @@ def ingest(
         official_present = any(sha not in demo for sha in checksums.values())
         touched = False  # an unchanged file's modification time to record
 
-        for i, (rel, path) in enumerate(sorted(found.items())):
-            if progress:
-                progress(i, len(found), rel)
-            sha = checksums[rel]
+        def skipped_as_demo(rel: str) -> bool:
+            return checksums[rel] in demo and official_present
+
+        def unchanged(rel: str) -> bool:
             previous = manifest.files.get(rel)
-            is_demo = sha in demo
-            size, mtime = stats[rel].st_size, stats[rel].st_mtime_ns
-            base = FileEntry(path=rel, sha256=sha, size=size, status="", is_demo=is_demo, mtime_ns=mtime)
-            if is_demo and official_present:
-                base.status = "skipped"
-                base.message = "demo data; not stored because official data are in the raw folder"
-                manifest.files[rel] = base
-                store.save_manifest(manifest)
-                results.append(FileResult(rel, "skipped", message=base.message))
-                continue
-            if (
+            return (
                 previous is not None
                 and previous.status == "stored"
-                and previous.sha256 == sha
+                and previous.sha256 == checksums[rel]
                 and previous.layout is not None
                 and previous.fingerprint == fingerprint
                 and not force
-            ):
-                if previous.mtime_ns != mtime:  # touched but the same, or stored by an older version: note the time
-                    previous.mtime_ns = mtime
-                    touched = True
-                results.append(FileResult(rel, "unchanged", previous.source, previous.editions, previous.rows))
-                continue
-            try:
-                source, layout, obs = read_file(path, rel, sha)
-                clash = conflicts(store, manifest, rel, obs)
-                if clash:
-                    raise InputError(rel, clash)
-            except InputError as exc:
-                entry = base
-                entry.status = "failed"
-                entry.message = exc.problem
-                if previous is not None and previous.parts:
-                    # Keep serving the last good version of this file.
-                    entry.parts, entry.source, entry.layout = previous.parts, previous.source, previous.layout
-                    entry.editions, entry.reference_periods = previous.editions, previous.reference_periods
-                    entry.rows, entry.stored_sha256 = previous.rows, previous.stored_sha256
-                    entry.stored_at, entry.fingerprint = previous.stored_at, previous.fingerprint
-                    entry.message += " (the previously stored version of this file is still used)"
-                entry.ingested_at = _now()
-                manifest.files[rel] = entry
-                store.save_manifest(manifest)
-                results.append(FileResult(rel, "failed", message=exc.message))
-                continue
-            parts = store.write_parts(obs)
-            now = _now()
-            entry = base
-            entry.status = "stored"
-            entry.fingerprint = fingerprint
-            entry.source, entry.layout = source, layout
-            entry.editions = sorted(int(e) for e in obs["edition"].unique())
-            entry.reference_periods = sorted(str(r) for r in obs["reference_period"].unique())
-            entry.rows = len(obs)
-            entry.parts = parts
-            entry.ingested_at = entry.stored_at = now
-            entry.stored_sha256 = sha
-            warnings = list(obs.attrs.get("warnings", []))
-            entry.message = "; ".join(f"warning: {w}" for w in warnings)
-            manifest.files[rel] = entry
-            store.save_manifest(manifest)
-            results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
+            )
+
+        to_read = [(p, rel) for rel, p in sorted(found.items()) if not skipped_as_demo(rel) and not unchanged(rel)]
+        ahead = ReadAhead(to_read) if to_read else None
+        try:
+            for i, (rel, path) in enumerate(sorted(found.items())):
+                if progress:
+                    progress(i, len(found), rel)
+                touched |= _ingest_one(
+                    store, manifest, results, rel, path, checksums[rel], stats[rel], ahead,
+                    demo=checksums[rel] in demo, skip_demo=skipped_as_demo(rel), unchanged=unchanged(rel),
+                    fingerprint=fingerprint,
+                )  # fmt: skip
+        finally:
+            if ahead is not None:
+                ahead.close()
         if progress:
             progress(len(found), len(found), "")
         if touched:
             store.save_manifest(manifest)
         store.collect_garbage(manifest)
     return IngestReport(results, [p.relative_to(raw_dir).as_posix() for p in ignored])
+
+
+def _ingest_one(
+    store: Store,
+    manifest: Manifest,
+    results: list[FileResult],
+    rel: str,
+    path: Path,
+    sha: str,
+    stat: os.stat_result,
+    ahead: ReadAhead | None,
+    *,
+    demo: bool,
+    skip_demo: bool,
+    unchanged: bool,
+    fingerprint: str,
+) -> bool:
+    """Store (or skip, or fail) one raw file and save the manifest; True when only its modification time is new."""
+    previous = manifest.files.get(rel)
+    size, mtime = stat.st_size, stat.st_mtime_ns
+    base = FileEntry(path=rel, sha256=sha, size=size, status="", is_demo=demo, mtime_ns=mtime)
+    if skip_demo:
+        base.status = "skipped"
+        base.message = "demo data; not stored because official data are in the raw folder"
+        manifest.files[rel] = base
+        store.save_manifest(manifest)
+        results.append(FileResult(rel, "skipped", message=base.message))
+        return False
+    if unchanged:
+        assert previous is not None
+        results.append(FileResult(rel, "unchanged", previous.source, previous.editions, previous.rows))
+        if previous.mtime_ns != mtime:  # touched but the same, or stored by an older version: note the time
+            previous.mtime_ns = mtime
+            return True
+        return False
+    try:
+        raw = ahead.take(path, rel) if ahead is not None else None
+        source, layout, obs = read_file(path, rel, sha, raw)
+        clash = conflicts(store, manifest, rel, obs)
+        if clash:
+            raise InputError(rel, clash)
+    except InputError as exc:
+        entry = base
+        entry.status = "failed"
+        entry.message = exc.problem
+        if previous is not None and previous.parts:
+            # Keep serving the last good version of this file.
+            entry.parts, entry.source, entry.layout = previous.parts, previous.source, previous.layout
+            entry.editions, entry.reference_periods = previous.editions, previous.reference_periods
+            entry.rows, entry.stored_sha256 = previous.rows, previous.stored_sha256
+            entry.stored_at, entry.fingerprint = previous.stored_at, previous.fingerprint
+            entry.message += " (the previously stored version of this file is still used)"
+        entry.ingested_at = _now()
+        manifest.files[rel] = entry
+        store.save_manifest(manifest)
+        results.append(FileResult(rel, "failed", message=exc.message))
+        return False
+    parts = store.write_parts(obs)
+    now = _now()
+    entry = base
+    entry.status = "stored"
+    entry.fingerprint = fingerprint
+    entry.source, entry.layout = source, layout
+    entry.editions = sorted(int(e) for e in obs["edition"].unique())
+    entry.reference_periods = sorted(str(r) for r in obs["reference_period"].unique())
+    entry.rows = len(obs)
+    entry.parts = parts
+    entry.ingested_at = entry.stored_at = now
+    entry.stored_sha256 = sha
+    warnings = list(obs.attrs.get("warnings", []))
+    entry.message = "; ".join(f"warning: {w}" for w in warnings)
+    manifest.files[rel] = entry
+    store.save_manifest(manifest)
+    results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
+    return False

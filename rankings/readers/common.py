@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from rankings.rawfile import Cell, Formula, RawFile, normalise_header
@@ -168,3 +169,180 @@ def per_value(column: pd.Series, fn: Callable[[Any], T]) -> list[T]:
 
 def cell_text(cell: Cell) -> str:
     return "" if cell is None else str(cell)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Column-wise reading: a table's cells taken as columns, each function evaluated once per distinct cell value.
+# A published table repeats a few hundred names, codes, years and labels over tens of thousands of rows; a loop
+# that parses every cell of every row is most of what reading a large file costs.
+
+
+class Table:
+    """The rows of a table below its header, column by column (object arrays), without its blank rows."""
+
+    def __init__(self, columns: list[np.ndarray], lines: np.ndarray, codes: list[tuple[np.ndarray, list[Cell]]]):
+        self.columns = columns
+        self.lines = lines  # 1-based line number of each row, as a spreadsheet shows it
+        self._distinct = codes
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def distinct(self, position: int) -> tuple[np.ndarray, list[Cell]]:
+        return self._distinct[position]
+
+    def map(
+        self, position: int, fn: Callable[[Cell], Any], errors: tuple[type[Exception], ...] = (ValueError,)
+    ) -> Mapped:
+        """``fn`` of every cell of a column, evaluated once per distinct value."""
+        codes, uniques = self._distinct[position]
+        return _mapped(codes, uniques, fn, errors)
+
+
+def body(rows: Sequence[Sequence[Cell]], first: int, width: int) -> Table:
+    """The rows from index ``first`` on as a :class:`Table` of at least ``width`` columns (short rows padded with
+    None), without the blank rows (every cell None or white space)."""
+    block = rows[first:]
+    lengths = set(map(len, block))
+    size = max(width, max(lengths, default=0))
+    if lengths and lengths != {size}:
+        block = [list(r) + [None] * (size - len(r)) for r in block]
+    cells = list(zip(*block, strict=True)) if block else [() for _ in range(size)]
+    keep = np.zeros(len(block), dtype=bool)
+    codes = []
+    for column in cells:
+        found, uniques = distinct(column)
+        keep |= ~np.fromiter(map(_blank, uniques), dtype=bool, count=len(uniques))[found]
+        codes.append((found, uniques))
+    columns = [np.asarray(c, dtype=object) if c else np.empty(0, dtype=object) for c in cells]
+    lines = np.flatnonzero(keep) + first + 1
+    if not keep.all():
+        columns = [c[keep] for c in columns]
+        codes = [(found[keep], uniques) for found, uniques in codes]
+    return Table(columns, lines, codes)
+
+
+def _blank(cell: Cell) -> bool:
+    return cell is None or str(cell).strip() == ""
+
+
+def distinct(column: Sequence[Cell]) -> tuple[np.ndarray, list[Cell]]:
+    """``codes, uniques`` with ``column[i] == uniques[codes[i]]``, of the same type: a cell True and a cell 1.0,
+    or a formula and its text, are kept apart (they read differently)."""
+    kinds = set(map(type, column))
+    typed = bool in kinds or Formula in kinds
+    keys: Sequence[Any] = list(zip(map(type, column), column, strict=True)) if typed else column
+    # dict.fromkeys, a dict's __getitem__ and map run in C: no Python frame per cell
+    index = {key: code for code, key in enumerate(dict.fromkeys(keys))}
+    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+    return codes, [k[1] for k in index] if typed else list(index)
+
+
+@dataclass
+class Mapped:
+    """``fn`` applied to every cell of a column, once per distinct value."""
+
+    codes: np.ndarray
+    results: list[Any]  # per distinct value; None where fn raised
+    errors: dict[int, Exception]  # distinct value's code -> what fn raised
+
+    def values(self) -> list[Any]:
+        return [self.results[c] for c in self.codes]
+
+    def array(self, dtype: Any = object) -> np.ndarray:
+        return np.asarray(self.results, dtype=dtype)[self.codes] if len(self.codes) else np.empty(0, dtype=dtype)
+
+    def first_error(self, within: np.ndarray | None = None) -> tuple[int, Exception] | None:
+        """The first row (index) where fn raised, among the rows ``within`` (a boolean mask) when given."""
+        if not self.errors:
+            return None
+        bad = np.isin(self.codes, list(self.errors))
+        if within is not None:
+            bad &= within
+        rows = np.flatnonzero(bad)
+        return (int(rows[0]), self.errors[int(self.codes[rows[0]])]) if len(rows) else None
+
+
+def map_distinct(
+    column: Sequence[Cell], fn: Callable[[Cell], Any], errors: tuple[type[Exception], ...] = (ValueError,)
+) -> Mapped:
+    """``fn`` of every cell of a column, evaluated once per distinct value."""
+    codes, uniques = distinct(column)
+    return _mapped(codes, uniques, fn, errors)
+
+
+def _mapped(
+    codes: np.ndarray, uniques: list[Cell], fn: Callable[[Cell], Any], errors: tuple[type[Exception], ...]
+) -> Mapped:
+    results: list[Any] = []
+    failed: dict[int, Exception] = {}
+    for code, cell in enumerate(uniques):
+        try:
+            results.append(fn(cell))
+        except errors as exc:
+            results.append(None)
+            failed[code] = exc
+    return Mapped(codes, results, failed)
+
+
+def first_true(mask: np.ndarray) -> int | None:
+    rows = np.flatnonzero(mask)
+    return int(rows[0]) if len(rows) else None
+
+
+class FirstProblem:
+    """Problems found column by column, reported as a row-by-row loop would have: the one in the first row, and
+    of a row's problems the one checked first (``order``)."""
+
+    def __init__(self) -> None:
+        self._best: tuple[int, int, Callable[[], str]] | None = None
+
+    def note(self, row: int | None, order: int, message: Callable[[], str]) -> None:
+        if row is not None and (self._best is None or (row, order) < self._best[:2]):
+            self._best = (row, order, message)
+
+    def raise_first(self, raw: RawFile) -> None:
+        if self._best is not None:
+            raise raw.fail(self._best[2]())
+
+
+def group_codes(*keys: Sequence[Any]) -> np.ndarray:
+    """One integer per row naming its combination of ``keys`` (columns of equal length): rows with equal keys
+    get equal codes."""
+    combined: np.ndarray | None = None
+    for key in keys:
+        codes, uniques = distinct(list(key) if isinstance(key, np.ndarray) else key)
+        if combined is None:
+            combined = codes.astype(np.int64)
+        else:
+            combined = np.unique(combined * len(uniques) + codes, return_inverse=True)[1].astype(np.int64)
+    assert combined is not None
+    return combined
+
+
+def any_in_group(mask: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Per row: whether any row of its group has ``mask`` set."""
+    if not len(groups):
+        return np.zeros(0, dtype=bool)
+    return (np.bincount(groups, weights=mask.astype(np.float64)) > 0)[groups]
+
+
+def ranks_in_groups(
+    values: np.ndarray, groups: np.ndarray, rankable: np.ndarray, *, higher_is_better: bool = True
+) -> np.ndarray:
+    """Competition ("1224") ranks of ``values`` within each group, among the ``rankable`` rows (NaN elsewhere)."""
+    ranks = np.full(len(values), np.nan)
+    if rankable.any():
+        series = pd.Series(values[rankable])
+        ranks[rankable] = series.groupby(groups[rankable]).rank(method="min", ascending=not higher_is_better)
+    return ranks
+
+
+def int_array(values: np.ndarray, dtype: str = "Int32") -> pd.api.extensions.ExtensionArray:
+    """Whole numbers held as floats (NaN for none) as a nullable integer array."""
+    return pd.array(values, dtype="Float64").astype(dtype)
+
+
+def bool_array(values: np.ndarray, known: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """A nullable boolean array: ``values`` where ``known``, null elsewhere."""
+    return pd.arrays.BooleanArray(values.astype(bool), ~known.astype(bool))

@@ -26,17 +26,28 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata
+from rankings.layouts import is_desi_sheet as _is_desi_sheet
+from rankings.layouts import is_scores_sheet as _is_scores_sheet
 from rankings.rawfile import Cell, RawFile, normalise_header
-from rankings.readers.common import Detection, find_header, parse_number, per_value
+from rankings.readers.common import (
+    Detection,
+    any_in_group,
+    bool_array,
+    find_header,
+    group_codes,
+    int_array,
+    parse_number,
+    per_value,
+    ranks_in_groups,
+)
 
 SOURCE = "eu_egov_benchmark"
 LAYOUT = "EU eGovernment Benchmark report workbook (sheet '1. Scores <year>')"
 
-SCORES_SHEET = re.compile(r"^\s*\d*\s*\.?\s*scores\b", re.IGNORECASE)
-DESI_SHEET = re.compile(r"^\s*\d*\s*\.?\s*desi\b", re.IGNORECASE)
 # Other sheets of the report workbook: a workbook with these but no scores sheet is told what is missing.
 BENCHMARK_SHEETS = re.compile(r"(services|portals)\s*-\s*(results|data)|indicator graphs|benchlearning", re.I)
 
@@ -90,14 +101,6 @@ def _prefix_match(header: str, alias: str) -> bool:
     if alias == "biennial average" and BIENNIAL.match(header):
         return True  # also when misspelt ("Biennal avarage 2021 + 2022")
     return header == alias or header.startswith(alias + " ")
-
-
-def _is_scores_sheet(name: str | None) -> bool:
-    return name is not None and bool(SCORES_SHEET.match(name))
-
-
-def _is_desi_sheet(name: str | None) -> bool:
-    return name is not None and bool(DESI_SHEET.match(name))
 
 
 def detect(raw: RawFile) -> Detection:
@@ -317,40 +320,41 @@ def finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
     """Harmonise the EU codes, tell missing from not assessed, check ranges and compute ranks among countries.
 
     ``df`` has the columns name, edition, indicator, reference_period, value, decimals, sheet, source_row.
+    Computed on plain arrays: a frame operation per step costs more than the step on a large report.
     """
     entities = countries.harmonise(df["name"].unique(), SOURCE, raw.display, codes="ISO2")
     df["iso3"] = per_value(df["name"], lambda n: entities[countries.clean_name(n)].iso3)
     df["entity"] = per_value(df["name"], lambda n: entities[countries.clean_name(n)].entity)
     df["is_aggregate"] = df["iso3"].isna()
     df["source"] = SOURCE
-    _check_plausible(raw, df)
-    published = df["value"].notna()
-    df["value_status"] = "published"
+    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
+    indicator = df["indicator"].to_numpy(dtype=object)
+    period = df["reference_period"].to_numpy(dtype=object)
+    _check_plausible(raw, df, indicator, value)
+    published = ~np.isnan(value)
     # Not assessed: a country with no value at all in a column (it was not in that year's measurement), or an
     # indicator no country has in a column (not measured that year). Any other gap is a missing value.
-    series = pd.Series(per_value(df["indicator"], series_of), index=df.index)
-    country_has_any = published.groupby([df["name"], df["reference_period"], series]).transform("any")
-    indicator_has_any = published.groupby([df["indicator"], df["reference_period"]]).transform("any")
-    df.loc[~published, "value_status"] = "missing"
-    df.loc[~published & (~country_has_any | ~indicator_has_any), "value_status"] = "not_assessed"
-    df["rank"] = pd.array([None] * len(df), dtype="Int32")
-    df["rank_official"] = pd.array([None] * len(df), dtype="boolean")
-    rankable = published & ~df["is_aggregate"]
-    if rankable.any():
-        # Competition ranks ("1224", as common.competition_rank), vectorised over the many groups.
-        groups = df[rankable].groupby(["edition", "reference_period", "indicator"])["value"]
-        df.loc[rankable, "rank"] = groups.rank(method="min", ascending=False).round().astype("Int32")
-        df.loc[rankable, "rank_official"] = False
+    series = np.asarray(per_value(df["indicator"], series_of), dtype=object)
+    country_has_any = any_in_group(published, group_codes(df["name"].to_numpy(dtype=object), period, series))
+    indicator_has_any = any_in_group(published, group_codes(indicator, period))
+    df["value_status"] = np.where(
+        published, "published", np.where(country_has_any & indicator_has_any, "missing", "not_assessed")
+    )
+    # Competition ranks ("1224", as common.competition_rank) among countries, per edition, period and indicator.
+    rankable = published & ~df["is_aggregate"].to_numpy(dtype=bool)
+    groups = group_codes(df["edition"].to_numpy(), period, indicator)
+    df["rank"] = int_array(ranks_in_groups(value, groups, rankable))
+    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), rankable)
     return df.drop(columns=["name"])
 
 
-def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
-    bases = pd.Series(per_value(df["indicator"], base_of), index=df.index)
-    for base, rows in df[df["value"].notna()].groupby(bases):
+def _check_plausible(raw: RawFile, df: pd.DataFrame, indicator: np.ndarray, value: np.ndarray) -> None:
+    bases = np.asarray(per_value(df["indicator"], base_of), dtype=object)
+    for base in dict.fromkeys(bases[~np.isnan(value)]):
         lo, hi = metadata.indicator(SOURCE, base).plausible
-        bad = rows[(rows["value"] < lo - 1e-9) | (rows["value"] > hi + 1e-9)]
-        if not bad.empty:
-            first = bad.iloc[0]
+        bad = np.flatnonzero((bases == base) & ((value < lo - 1e-9) | (value > hi + 1e-9)))
+        if len(bad):
+            first = df.iloc[bad[0]]
             where = f"row {first['source_row']}"
             if first["sheet"]:
                 where = f"sheet {first['sheet']!r} {where}"

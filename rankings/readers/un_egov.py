@@ -10,11 +10,12 @@ Quirks handled here (see the tests for each):
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
-from rankings.readers.common import Detection, competition_rank, find_header, parse_int, parse_number, per_value
+from rankings.readers.common import Detection, find_header, parse_int, parse_number, per_value
 
 SOURCE = "un_egov"
 LAYOUT = "UN E-Government Survey data-center download"
@@ -39,8 +40,12 @@ def detect(raw: RawFile) -> Detection:
 def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     sheet = raw.sheet(found.sheet)
     col = found.columns
-    records: list[dict] = []
+    editions: list[int] = []
     names: list[str] = []
+    ranks: list[int | None] = []
+    values: list[float | None] = []  # row-major: the row's INDICATORS in order
+    decimals: list[int | None] = []
+    lines: list[int] = []
     first_row = found.header_row + 1
     for offset, row in enumerate(sheet.rows[first_row:]):
         line = first_row + offset + 1  # 1-based, as a spreadsheet or editor shows it
@@ -63,62 +68,95 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
             raise raw.fail(f"{where}: E-Government Rank {exc}") from None
         if rank is not None and rank < 1:
             raise raw.fail(f"{where}: E-Government Rank {rank} is not a rank (ranks start at 1)")
-        values: dict[str, tuple[float | None, int | None]] = {}
         for ind in INDICATORS:
             try:
-                values[ind] = parse_number(cells[col[ind]])
+                value, digits = parse_number(cells[col[ind]])
             except ValueError as exc:
                 raise raw.fail(f"{where}: {COLUMNS[ind][0]} {exc}") from None
-        # Not assessed: no rank and nothing but zeros (or blanks). A zero with a rank is a published zero.
-        not_assessed = rank is None and all((v or 0.0) == 0.0 for v, _ in values.values())
+            values.append(value)
+            decimals.append(digits)
+        editions.append(edition)
         names.append(name)
-        for ind in INDICATORS:
-            value, decimals = values[ind]
-            status = "not_assessed" if not_assessed else ("published" if value is not None else "missing")
-            records.append(
-                {
-                    "edition": edition,
-                    "name": name,
-                    "indicator": ind,
-                    "value": value if status == "published" else None,
-                    "value_status": status,
-                    "decimals": decimals if status == "published" else None,
-                    "rank": rank if ind == "egdi" else None,
-                    "source_row": line,
-                }
-            )
-    if not records:
+        ranks.append(rank)
+        lines.append(line)
+    if not names:
         raise raw.fail(f"has the {LAYOUT} header but no data rows")
-    df = pd.DataFrame.from_records(records)
-    _check_plausible(raw, df)
-    entities = countries.harmonise(names, SOURCE, raw.display)
-    df["iso3"] = per_value(df["name"], lambda n: entities[n].iso3)
-    df["entity"] = per_value(df["name"], lambda n: entities[n].entity)
-    df["is_aggregate"] = False
-    df["source"] = SOURCE
-    df["reference_period"] = df["edition"].astype(str)
-    df["sheet"] = found.sheet
-    df["rank"] = df["rank"].astype("Int32")
-    df["rank_official"] = pd.array([None] * len(df), dtype="boolean")
-    egdi = df["indicator"] == "egdi"
-    df.loc[egdi & df["rank"].notna(), "rank_official"] = True
+    return _table(raw, found, editions, names, ranks, values, decimals, lines)
+
+
+def _table(
+    raw: RawFile,
+    found: Detection,
+    editions: list[int],
+    names: list[str],
+    ranks: list[int | None],
+    values: list[float | None],
+    decimals: list[int | None],
+    lines: list[int],
+) -> pd.DataFrame:
+    """One observation per row and index, built column by column (numpy, not a frame operation per step)."""
+    k = len(INDICATORS)
+    n = len(names) * k
+    value = np.array([np.nan if v is None else v for v in values], dtype="float64").reshape(-1, k)
+    # Not assessed: no rank and nothing but zeros (or blanks). A zero with a rank is a published zero.
+    no_rank = np.array([r is None for r in ranks])
+    not_assessed = np.repeat(no_rank & (np.nan_to_num(value) == 0.0).all(axis=1), k)
+    value = value.reshape(-1)
+    published = ~not_assessed & ~np.isnan(value)
+    status = np.where(not_assessed, "not_assessed", np.where(published, "published", "missing"))
+    value[~published] = np.nan
+    digits = np.array([np.nan if d is None else d for d in decimals], dtype="float64")
+    digits[~published] = np.nan
+    indicator = np.tile(np.array(INDICATORS, dtype=object), len(names))
+    name = np.repeat(np.array(names, dtype=object), k)
+    edition = np.repeat(np.array(editions, dtype="int64"), k)
+    line = np.repeat(np.array(lines, dtype="int64"), k)
+    _check_plausible(raw, indicator, value, name, line)
     # The UN ranks the EGDI only; sub-index ranks are computed among the countries assessed, and marked so.
-    sub = ~egdi & (df["value_status"] == "published")
+    rank = np.full(n, np.nan)
+    official = np.full(n, np.nan)  # 1 published, 0 computed, nan none
+    egdi = indicator == "egdi"
+    published_rank = np.array([np.nan if r is None else r for r in ranks], dtype="float64")
+    rank[egdi] = published_rank
+    official[egdi & ~np.isnan(rank)] = 1
+    sub = ~egdi & published
     if sub.any():
-        computed = df[sub].groupby(["edition", "indicator"])["value"].transform(competition_rank)
-        df.loc[sub, "rank"] = computed.astype("Int32")
-        df.loc[sub, "rank_official"] = False
-    return df.drop(columns=["name"])
+        groups = [edition[sub], indicator[sub]]
+        computed = pd.Series(value[sub]).groupby(groups).rank(method="min", ascending=False)
+        rank[sub] = computed.to_numpy()
+        official[sub] = 0
+    entities = countries.harmonise(names, SOURCE, raw.display)
+    iso3 = per_value(pd.Series(name), lambda x: entities[x].iso3)
+    entity = per_value(pd.Series(name), lambda x: entities[x].entity)
+    return pd.DataFrame(
+        {
+            "source": SOURCE,
+            "edition": edition,
+            "reference_period": edition.astype(str),
+            "iso3": iso3,
+            "entity": entity,
+            "is_aggregate": False,
+            "indicator": indicator,
+            "value": value,
+            "value_status": status,
+            "decimals": pd.array(digits, dtype="Float64").astype("Int8"),
+            "rank": pd.array(rank, dtype="Float64").astype("Int32"),
+            "rank_official": pd.array(np.where(np.isnan(official), None, official == 1), dtype="boolean"),
+            "sheet": found.sheet,
+            "source_row": line,
+        }
+    )
 
 
-def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
+def _check_plausible(
+    raw: RawFile, indicator: np.ndarray, value: np.ndarray, name: np.ndarray, line: np.ndarray
+) -> None:
     for ind in INDICATORS:
         lo, hi = metadata.indicator(SOURCE, ind).plausible
-        sel = df[(df["indicator"] == ind) & df["value"].notna()]
-        bad = sel[(sel["value"] < lo) | (sel["value"] > hi)]
-        if not bad.empty:
-            first = bad.iloc[0]
+        bad = np.flatnonzero((indicator == ind) & ~np.isnan(value) & ((value < lo) | (value > hi)))
+        if len(bad):
+            first = bad[0]
             raise raw.fail(
-                f"row {first['source_row']}: {COLUMNS[ind][0]} of {first['name']} is {first['value']}, "
+                f"row {line[first]}: {COLUMNS[ind][0]} of {name[first]} is {value[first]}, "
                 f"outside the index's range {lo}-{hi} ({len(bad)} such values)"
             )
