@@ -628,3 +628,24 @@ def test_demo_files_are_read_like_the_commissions(tmp_path):
     assert value(report_2023, "Denmark", "desi_dps_citizens")["value_status"] == "published"
     report = ingest.ingest(tmp_path / "raw", tmp_path / "processed")
     assert [r.status for r in report.results] == ["stored"] * 3
+
+
+def test_mrf_reports_the_first_problem_in_row_order(tmp_path):
+    # Read column by column, it must still report what a row-by-row reading meets first: the earliest row, and in
+    # a row the first column checked (year, Country, unit, then Value).
+    late_value = [2022.0, "DK", "e_gov_0_score", "e_gov_EVENTS_1", "eGov_score", "oops"]
+    early_unit = [2022.0, "EE", "e_gov_0_score", "e_gov_EVENTS_1", "percent", 1.0]
+    both = [2022.0, "DK", "e_gov_0_score", "e_gov_EVENTS_2", "percent", "oops"]
+    fails(write_mrf(tmp_path / "a.xlsx", [*MRF_ROWS, early_unit, late_value]), "row 13: unit 'percent'")
+    fails(write_mrf(tmp_path / "b.xlsx", [*MRF_ROWS, late_value, early_unit]), "row 13: Value 'oops'")
+    fails(write_mrf(tmp_path / "c.xlsx", [*MRF_ROWS, both]), "row 13: unit 'percent'")
+    # The same bad value twice: the first occurrence is named; a bad value in a row not stored is not checked.
+    unlabelled_bad = [2019.0, "DK", "", "EGOV_LIFE_EVENTS", "eGov_score", "oops"]
+    fails(write_mrf(tmp_path / "d.xlsx", [*MRF_ROWS, unlabelled_bad, late_value, late_value]), "row 14: Value 'oops'")
+
+
+def test_mrf_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path):
+    rows = [*MRF_ROWS[:4], ["", "", "", "", "", ""], ["  ", None, "", "", "", ""], *MRF_ROWS[4:]]
+    obs = read(write_mrf(tmp_path / "mrf.xlsx", rows))
+    assert len(obs) == len(MRF_ROWS) - 2
+    assert value(obs, "Denmark", "overall__mrf_biennial", "2021+2022")["source_row"] == 8

@@ -1,0 +1,72 @@
+"""The readers' shared column-wise helpers: exact by value and type, blank rows dropped, ranks with ties."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rankings.rawfile import Formula
+from rankings.readers.common import (
+    FirstProblem,
+    any_in_group,
+    body,
+    distinct,
+    group_codes,
+    map_distinct,
+    parse_number,
+    ranks_in_groups,
+)
+
+
+def test_distinct_keeps_values_of_different_types_apart():
+    column = [1.0, True, "=1+1", Formula("=1+1"), 1.0, None, "x", True]
+    codes, uniques = distinct(column)
+    assert [uniques[c] for c in codes] == column
+    assert [type(uniques[c]) for c in codes] == [type(c) for c in column]
+    assert len(uniques) == 6
+
+
+def test_map_distinct_evaluates_once_per_value_and_finds_the_first_error():
+    calls: list[object] = []
+
+    def parse(cell: object) -> tuple[float | None, int | None]:
+        calls.append(cell)
+        return parse_number(cell)
+
+    mapped = map_distinct(["1.5", "x", "1.5", "2", "x", True], parse)
+    assert sorted(map(str, calls)) == ["1.5", "2", "True", "x"]
+    assert mapped.first_error() is not None and mapped.first_error()[0] == 1
+    assert mapped.first_error(within=np.array([False, False, False, False, False, True]))[0] == 5
+    assert mapped.values()[0] == (1.5, 1)
+
+
+def test_body_drops_blank_rows_pads_short_ones_and_keeps_line_numbers():
+    rows = [["h1", "h2", "h3"], ["a", 1.0], ["", "  ", None], [None], ["b", 2.0, "z"]]
+    table = body(rows, 1, 3)
+    assert table.lines.tolist() == [2, 5]
+    assert [c.tolist() for c in table.columns] == [["a", "b"], [1.0, 2.0], [None, "z"]]
+    codes, uniques = table.distinct(0)
+    assert [uniques[c] for c in codes] == ["a", "b"]
+
+
+def test_first_problem_is_the_earliest_row_then_the_first_check():
+    problem = FirstProblem()
+    problem.note(None, 0, lambda: "never")
+    problem.note(7, 3, lambda: "value in row 7")
+    problem.note(7, 1, lambda: "country in row 7")
+    problem.note(9, 0, lambda: "year in row 9")
+    assert problem._best is not None and problem._best[2]() == "country in row 7"
+
+
+def test_groups_any_and_competition_ranks_with_ties():
+    a = np.array(["x", "x", "y", "y", "x"], dtype=object)
+    b = np.array([1, 2, 1, 1, 1])
+    groups = group_codes(a, b)
+    assert groups[0] == groups[4] and len(set(groups.tolist())) == 3
+    assert any_in_group(np.array([False, False, True, False, False]), groups).tolist() == [
+        False, False, True, True, False,
+    ]  # fmt: skip
+    values = np.array([90.0, 80.0, 90.0, 70.0, np.nan, 90.0])
+    ranks = ranks_in_groups(values, np.zeros(6, dtype=np.int64), ~np.isnan(values))
+    assert ranks[~np.isnan(values)].tolist() == [1.0, 4.0, 1.0, 5.0, 1.0]
+    assert np.isnan(ranks[4])
+    assert ranks_in_groups(values, np.zeros(6, dtype=np.int64), ~np.isnan(values), higher_is_better=False)[3] == 1
