@@ -23,11 +23,26 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
-from rankings.readers.common import Detection, find_header, parse_int, parse_number, per_value
+from rankings.readers.common import (
+    Detection,
+    Mapped,
+    any_in_group,
+    bool_array,
+    find_header,
+    first_true,
+    group_codes,
+    int_array,
+    map_distinct,
+    parse_int,
+    parse_number,
+    per_value,
+    ranks_in_groups,
+)
 from rankings.readers.eu_egov_benchmark import sheets_with_header
 
 SOURCE = "eu_desi"
@@ -77,14 +92,43 @@ def _decimal(text: str) -> Decimal:
         raise ValueError(f"{text!r} is not a number") from None
 
 
+def _cell_texts(rows: list, first: int, position: int) -> list[str]:
+    return ["" if position >= len(r) or r[position] is None else str(r[position]) for r in rows[first:]]
+
+
+def _relevant(codes: Mapped, breakdowns: Mapped) -> np.ndarray:
+    """Rows this reader stores: the overall index, the dimension scores it knows, the public-services indicators."""
+    code, breakdown = codes.array(), breakdowns.array()
+    dimension_rows = code == DIMENSION_SCORES
+    known_dimensions = [b for b in breakdowns.results if (m := _DIMENSION.match(b)) and m[1] in DIMENSIONS]
+    dps = [c for c in codes.results if (m := _DPS_INDICATOR.match(c)) and m[1] in DPS_INDICATORS]
+    return (code == OVERALL) | (dimension_rows & np.isin(breakdown, known_dimensions)) | np.isin(code, dps)
+
+
 def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     rows = raw.sheet(found.sheet).rows
     col = found.columns
     width = max(col.values()) + 1
+    first = found.header_row + 1
+    # Every row's year is checked, the rest only in the rows this reader stores (a few thousand of the file's
+    # rows): the checks by column, once per distinct value; the rows stored one by one, in order.
+    years = map_distinct(_cell_texts(rows, first, col["time_period"]), parse_int)
+    year_of = years.array()
+    bad_year = years.first_error()
+    no_year = first_true(
+        np.array([y is None or not 2000 <= y <= 2100 for y in years.results], dtype=bool)[years.codes]
+        & ~np.isin(years.codes, list(years.errors))
+    )
+    year_problem = min((i for i in (bad_year[0] if bad_year else None, no_year) if i is not None), default=None)
+    codes = map_distinct(_cell_texts(rows, first, col["indicator"]), lambda t: t.strip().lower())
+    breakdowns = map_distinct(_cell_texts(rows, first, col["breakdown"]), lambda t: t.strip().lower())
+    candidates = np.flatnonzero(_relevant(codes, breakdowns)).tolist()
+    if year_problem is not None:
+        candidates = sorted({*(i for i in candidates if i < year_problem), year_problem})
     records: list[dict] = []
     parts: dict[tuple[str, int], list[tuple[str, Decimal | None, int | None, int]]] = {}
-    years: set[int] = set()
-    for index in range(found.header_row + 1, len(rows)):
+    for offset in candidates:
+        index = first + offset
         line = index + 1
         row = [("" if c is None else str(c)) for c in rows[index]] + [""] * (width - len(rows[index]))
         where = f"row {line}"
@@ -94,7 +138,6 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
             raise raw.fail(f"{where}: time_period {exc}") from None
         if year is None or not 2000 <= year <= 2100:
             raise raw.fail(f"{where}: time_period {row[col['time_period']]!r} is not a year")
-        years.add(year)
         code = row[col["indicator"]].strip().lower()
         breakdown = row[col["breakdown"]].strip().lower()
         if code == OVERALL:
@@ -140,7 +183,7 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     if not records:
         raise raw.fail(f"has the {LAYOUT} header but no DESI or digital public services rows")
     df = pd.DataFrame.from_records(records)
-    df["edition"] = max(years)
+    df["edition"] = int(max(year_of))
     return _finish(raw, df)
 
 
@@ -182,31 +225,31 @@ def _finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
     df["is_aggregate"] = df["iso3"].isna()
     df["source"] = SOURCE
     df["sheet"] = None
-    _check_plausible(raw, df)
-    published = df["value"].notna()
-    country_has_any = published.groupby([df["name"], df["reference_period"]]).transform("any")
-    indicator_has_any = published.groupby([df["indicator"], df["reference_period"]]).transform("any")
-    df["value_status"] = "published"
-    df.loc[~published, "value_status"] = "missing"
-    df.loc[~published & (~country_has_any | ~indicator_has_any), "value_status"] = "not_assessed"
-    df["rank"] = pd.array([None] * len(df), dtype="Int32")
-    df["rank_official"] = pd.array([None] * len(df), dtype="boolean")
-    rankable = published & ~df["is_aggregate"]
-    if rankable.any():
-        # Competition ranks ("1224", as common.competition_rank), vectorised over the many groups.
-        groups = df[rankable].groupby(["edition", "reference_period", "indicator"])["value"]
-        df.loc[rankable, "rank"] = groups.rank(method="min", ascending=False).round().astype("Int32")
-        df.loc[rankable, "rank_official"] = False
+    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
+    indicator = df["indicator"].to_numpy(dtype=object)
+    period = df["reference_period"].to_numpy(dtype=object)
+    _check_plausible(raw, df, indicator, value)
+    published = ~np.isnan(value)
+    country_has_any = any_in_group(published, group_codes(df["name"].to_numpy(dtype=object), period))
+    indicator_has_any = any_in_group(published, group_codes(indicator, period))
+    df["value_status"] = np.where(
+        published, "published", np.where(country_has_any & indicator_has_any, "missing", "not_assessed")
+    )
+    # Competition ranks ("1224", as common.competition_rank) among countries, per edition, period and indicator.
+    rankable = published & ~df["is_aggregate"].to_numpy(dtype=bool)
+    groups = group_codes(df["edition"].to_numpy(), period, indicator)
+    df["rank"] = int_array(ranks_in_groups(value, groups, rankable))
+    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), rankable)
     return df.drop(columns=["name"])
 
 
-def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
-    for indicator, rows in df[df["value"].notna()].groupby("indicator"):
-        lo, hi = metadata.indicator(SOURCE, str(indicator)).plausible
-        bad = rows[(rows["value"] < lo) | (rows["value"] > hi)]
-        if not bad.empty:
-            first = bad.iloc[0]
+def _check_plausible(raw: RawFile, df: pd.DataFrame, indicator: np.ndarray, value: np.ndarray) -> None:
+    for ind in sorted(set(indicator[~np.isnan(value)])):  # by id: a file with several always names the same
+        lo, hi = metadata.indicator(SOURCE, str(ind)).plausible
+        bad = np.flatnonzero((indicator == ind) & ((value < lo) | (value > hi)))
+        if len(bad):
+            first = df.iloc[bad[0]]
             raise raw.fail(
-                f"row {first['source_row']}: {indicator} of {first['name']} in {first['reference_period']} is "
+                f"row {first['source_row']}: {ind} of {first['name']} in {first['reference_period']} is "
                 f"{first['value']}, outside the range {lo}-{hi} ({len(bad)} such values)"
             )
