@@ -22,15 +22,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata, peer_groups
 from rankings.rawfile import RawFile, Row, normalise_header
 from rankings.readers.common import (
     Detection,
+    bool_array,
     cell_text,
-    competition_rank,
     find_header,
+    int_array,
     parse_int,
     parse_number,
     per_value,
@@ -222,15 +224,18 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
 
 
 def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
-    for (source, indicator), part in df[df["value"].notna()].groupby(["source", "indicator"]):
-        lo, hi = metadata.indicator(source, indicator).plausible
-        bad = part[(part["value"] < lo) | (part["value"] > hi)]
-        if not bad.empty:
-            first = bad.iloc[0]
+    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
+    source, indicator = df["source"].to_numpy(dtype=object), df["indicator"].to_numpy(dtype=object)
+    scored = ~np.isnan(value)
+    for src, ind in sorted(set(zip(source[scored], indicator[scored], strict=True))):  # by id, as before
+        lo, hi = metadata.indicator(src, ind).plausible
+        bad = np.flatnonzero((source == src) & (indicator == ind) & ((value < lo) | (value > hi)))
+        if len(bad):
+            first = df.iloc[bad[0]]
             hint = (
                 "; a dimension value that large is a dimension score, not the weighted contribution this "
                 "dataflow publishes"
-                if indicator.endswith("_contribution")
+                if ind.endswith("_contribution")
                 else ""
             )
             raise raw.fail(
@@ -274,15 +279,19 @@ def _check_contributions(raw: RawFile, df: pd.DataFrame) -> None:
 
 def _rank_among_members(df: pd.DataFrame) -> None:
     """Competition ranks among the OECD members of each edition; partners and aggregates get none."""
-    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int32")
-    df["rank_official"] = pd.array([pd.NA] * len(df), dtype="boolean")
-    for (source, edition, period, indicator), part in df.groupby(
-        ["source", "edition", "reference_period", "indicator"]
-    ):
-        members = set(peer_groups.members(PEER_GROUP, int(edition), source, reference_period=str(period)))
-        ranked = part[part["iso3"].isin(members) & (part["value_status"] == "published")]
-        if ranked.empty:
+    rank = np.full(len(df), np.nan)
+    ranked = np.zeros(len(df), dtype=bool)
+    iso3 = df["iso3"].to_numpy(dtype=object)
+    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
+    published = (df["value_status"] == "published").to_numpy(dtype=bool)
+    groups = df.groupby(["source", "edition", "reference_period", "indicator"]).indices
+    for (source, edition, period, indicator), positions in groups.items():
+        members = list(peer_groups.members(PEER_GROUP, int(edition), source, reference_period=str(period)))
+        rows = positions[np.isin(iso3[positions], members) & published[positions]]
+        if not len(rows):
             continue
         hib = metadata.indicator(source, indicator).higher_is_better
-        df.loc[ranked.index, "rank"] = competition_rank(ranked["value"], higher_is_better=hib)
-        df.loc[ranked.index, "rank_official"] = False
+        rank[rows] = pd.Series(value[rows]).rank(method="min", ascending=not hib).to_numpy()
+        ranked[rows] = True
+    df["rank"] = int_array(rank)
+    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), ranked)
