@@ -17,17 +17,20 @@ citation that differs between rows of one indicator or edition. Ranks typed in a
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from rankings import countries, metadata, peer_groups
 from rankings.errors import InputError
 from rankings.rawfile import RawFile, normalise_header
-from rankings.readers.common import Detection, cell_text, competition_rank, find_header, parse_int, parse_number
+from rankings.readers.common import Detection, cell_text, find_header, parse_int, parse_number
 
 SOURCE = "template"
 LAYOUT = "ranking template (docs/ranking-template.csv)"
@@ -99,32 +102,339 @@ def _positions(raw: RawFile, found: Detection) -> tuple[dict[str, int], list[str
 def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     sheet = raw.sheet(found.sheet)
     col, ignored = _positions(raw, found)
-    width = max(col.values()) + 1
-    first_row = found.header_row + 1
-    records: list[dict] = []
-    for offset, row in enumerate(sheet.rows[first_row:]):
-        line = first_row + offset + 1
-        cells = list(row) + [None] * (width - len(row))
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        records.append(_parse_row(raw, line, {cid: cells[pos] for cid, pos in col.items()}))
-    if not records:
+    parsed = _parse(raw, sheet.rows, found.header_row + 1, col)
+    if parsed is None:
         raise raw.fail(f"has the {LAYOUT} header but no data rows")
-    df = pd.DataFrame.from_records(records)
-    _check_consistent(raw, df)
-    _check_known_sources(raw, df)
-    _harmonise(raw, df)
-    _check_duplicates(raw, df)
-    warnings = _rank(df)
-    df["sheet"] = found.sheet
-    out = df.drop(
-        columns=["country", "unit", "higher_is_better", "citation", "source_title", "indicator_title", "note"]
-    )
+    # Each check runs over the codes of the distinct values; only when it finds a problem is the table built for
+    # the check that words the message (it finds the very rows it always named).
+    if parsed.inconsistent():
+        _check_consistent(raw, parsed.frame())
+    if parsed.has_known_source():
+        _check_known_sources(raw, parsed.frame())
+    entity = _harmonise(raw, parsed)
+    if parsed.has_duplicates(entity):
+        _check_duplicates(raw, parsed.frame())
+    warnings = _rank(parsed)
+    out = parsed.frame(OUTPUT)
+    out["sheet"] = found.sheet
     if ignored:
         warnings.insert(0, f"ignored columns the template does not define: {', '.join(repr(c) for c in ignored)}")
     if warnings:
         out.attrs["warnings"] = warnings
     return out
+
+
+OUTPUT = (
+    "source",
+    "edition",
+    "reference_period",
+    "indicator",
+    "value",
+    "value_status",
+    "decimals",
+    "rank",
+    "source_row",
+    "iso3",
+    "entity",
+    "is_aggregate",
+    "rank_official",
+)
+
+# --- the rows, column by column ---------------------------------------------------------------------------------
+#
+# A file repeats a few hundred sources, editions, periods, countries, indicators, units and citations over tens of
+# thousands of rows, so each cell function runs once per distinct cell, and the columns are taken from the distinct
+# values by each row's code. A row with a cell these functions refuse is read again by :func:`_parse_row`, the
+# row-by-row reading that words the message: the first such row in file order fails the file, as it always did.
+
+
+class _Invalid(Exception):
+    """A cell :func:`_parse_row` refuses (it words the message)."""
+
+
+def _source_cell(cell: object) -> str:
+    text = _text(cell)
+    if not _SOURCE_ID.match(text):
+        raise _Invalid
+    return text
+
+
+def _edition_cell(cell: object) -> int:
+    edition = parse_int(cell)
+    if edition is None or not 1990 <= edition <= 2100:
+        raise _Invalid
+    return edition
+
+
+def _period_cell(cell: object) -> str:
+    text = _text(cell)  # empty: the edition year, always a valid period
+    if text:
+        peer_groups.period_end(text)
+    return text
+
+
+def _filled_cell(cell: object) -> str:
+    text = _text(cell)
+    if not text:
+        raise _Invalid
+    return text
+
+
+def _indicator_cell(cell: object) -> str:
+    text = _text(cell)
+    if not _INDICATOR_ID.match(text):
+        raise _Invalid
+    return text
+
+
+def _rank_cell(cell: object) -> int | None:
+    rank = parse_int(cell)
+    if rank is not None and rank < 1:
+        raise _Invalid
+    return rank
+
+
+def _bool_cell(cell: object) -> bool:
+    hib = _bool(cell)
+    if hib is None:
+        raise _Invalid
+    return hib
+
+
+_CELLS: dict[str, Callable[[object], object]] = {
+    "source": _source_cell,
+    "edition": _edition_cell,
+    "reference_period": _period_cell,
+    "country": _filled_cell,
+    "indicator": _indicator_cell,
+    "value": parse_number,
+    "rank": _rank_cell,
+    "unit": _filled_cell,
+    "higher_is_better": _bool_cell,
+    "citation": _filled_cell,
+    "source_title": _text,
+    "indicator_title": _text,
+    "note": _text,
+}
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or str(cell).strip() == ""
+
+
+def _columns(rows: list[list[object]], positions: dict[str, int]) -> dict[str, np.ndarray]:
+    """Each column's cells as an object array (None past the end of a short row)."""
+    lengths = set(map(len, rows))
+    width = lengths.pop()
+    if not lengths and width > max(positions.values()):  # a rectangle (a CSV file): one pass over the cells
+        grid = np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=len(rows) * width)
+        grid = grid.reshape(len(rows), width)
+        return {cid: grid[:, pos] for cid, pos in positions.items()}
+    out = {}
+    for cid, pos in positions.items():
+        column = np.empty(len(rows), dtype=object)
+        column[:] = [r[pos] if pos < len(r) else None for r in rows]
+        out[cid] = column
+    return out
+
+
+def _distinct(cells: np.ndarray, texts: bool) -> tuple[np.ndarray, list[object]]:
+    """Each cell's code and the distinct cells. A cell's type is part of it: a workbook's 1, 1.0, True and "1" are
+    four cells (a rank of True is refused, a rank of 1 is not). ``texts``: the cells are known to be text or None."""
+    n = len(cells)
+    if texts or set(map(type, cells)) <= {str, type(None)}:
+        # A column repeats its cell row after row (a file's source, edition, unit and citation, a country's rows):
+        # where it does, only the first cell of each run is hashed.
+        sample = cells[:256]
+        if np.count_nonzero(sample[1:] != sample[:-1]) * 4 < len(sample):
+            starts = np.ones(n, dtype=bool)
+            np.not_equal(cells[1:], cells[:-1], out=starts[1:])
+            heads = np.flatnonzero(starts)
+            codes, uniques = pd.factorize(cells[heads])
+            codes = np.repeat(codes, np.diff(heads, append=n))
+        else:
+            codes, uniques = pd.factorize(cells)
+        values: list[object] = uniques.tolist()
+        missing = codes < 0  # None (factorize's missing value)
+        if missing.any():
+            codes[missing] = len(values)
+            values.append(None)
+        return codes, values
+    index: dict[tuple[type, object], int] = {}
+    codes = np.fromiter((index.setdefault((type(c), c), len(index)) for c in cells), dtype=np.intp, count=n)
+    return codes, [cell for _, cell in index]
+
+
+def _each(uniques: list[object], fn: Callable[[object], object]) -> tuple[list[object], np.ndarray]:
+    """``fn`` of each distinct cell, and whether it took it (any exception: :func:`_parse_row` raises it again)."""
+    out: list[object] = []
+    ok = np.ones(len(uniques), dtype=bool)
+    for k, cell in enumerate(uniques):
+        try:
+            out.append(fn(cell))
+        except Exception:
+            out.append(None)
+            ok[k] = False
+    return out, ok
+
+
+def _recode(values: list[object], codes: np.ndarray) -> tuple[np.ndarray, list[object]]:
+    """Codes over the distinct parsed values (cells ``" 2024"`` and ``2024`` are one edition)."""
+    index: dict[object, int] = {}
+    remap = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.intp, count=len(values))
+    return remap[codes], list(index)
+
+
+def _combine(*parts: tuple[np.ndarray, int], sort: bool = False) -> tuple[np.ndarray, int]:
+    """A code per distinct combination of the parts' codes (numbered in the parts' order when ``sort``)."""
+    code, size = parts[0]
+    for other, n in parts[1:]:
+        code, uniques = pd.factorize(code.astype(np.int64) * n + other, sort=sort)
+        size = len(uniques)
+    return code, size
+
+
+def _texts(values: list[object], codes: np.ndarray) -> object:
+    """A text column as a table built from the rows holds it: str (None missing), or None objects when it holds no
+    text at all; taken from the distinct values in Arrow."""
+    if all(v is None for v in values):
+        return np.full(len(codes), None, dtype=object)
+    return pd.array(pa.array(values, type=pa.large_string()).take(codes), dtype="str")
+
+
+def _numbers(values: list[object], codes: np.ndarray) -> np.ndarray:
+    """A number column as a table built from the rows holds ints, floats and None: int64 (all ints), float64 (NaN
+    for None) or None objects (all None)."""
+    present = np.array([v is not None for v in values], dtype=bool)[codes]
+    if not present.any():
+        return np.full(len(codes), None, dtype=object)
+    if any(type(v) is int and v > np.iinfo(np.int64).max for v in values):  # as the rows make of such a number
+        return pd.DataFrame.from_records([{"x": v} for v in values])["x"].to_numpy()[codes]
+    if present.all() and all(type(v) is int for v in values):
+        return np.array(values, dtype=np.int64)[codes]
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)[codes]
+
+
+@dataclass
+class _Parsed:
+    """The data rows: each column's distinct parsed values and each row's code, and the table's columns."""
+
+    keys: dict[str, tuple[np.ndarray, list[object]]]  # key column -> (each row's code, the distinct values)
+    columns: dict[str, object]  # the columns of the table, in its order
+    value: np.ndarray  # float64, NaN where no value is published
+    published: np.ndarray
+    higher: np.ndarray
+
+    def frame(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """The table (as the rows built it); ``columns``: only these."""
+        return pd.DataFrame({c: self.columns[c] for c in (columns or self.columns)})
+
+    def code(self, column: str) -> tuple[np.ndarray, int]:
+        codes, values = self.keys[column]
+        return codes, len(values)
+
+    def inconsistent(self) -> bool:
+        """Whether a unit or direction differs within an indicator, or a citation within an edition."""
+        for keys, column in (
+            (("source", "indicator"), "unit"),
+            (("source", "indicator"), "higher_is_better"),
+            (("source", "edition"), "citation"),
+        ):
+            key = _combine(*(self.code(k) for k in keys))
+            if _combine(key, self.code(column))[1] > key[1]:
+                return True
+        return False
+
+    def has_known_source(self) -> bool:
+        known = set(metadata.sources())
+        return any(s in known for s in self.keys["source"][1])
+
+    def has_duplicates(self, entity: tuple[np.ndarray, int]) -> bool:
+        parts = [self.code(c) for c in ("source", "edition", "reference_period")] + [entity, self.code("indicator")]
+        return _combine(*parts)[1] < len(self.value)
+
+    def groups(self) -> np.ndarray:
+        """Each row's group (source, edition, reference period, indicator), numbered in the groups' sort order."""
+        parts = []
+        for column in ("source", "edition", "reference_period", "indicator"):
+            codes, values = self.keys[column]
+            order = np.empty(len(values), dtype=np.intp)
+            order[sorted(range(len(values)), key=values.__getitem__)] = np.arange(len(values))
+            parts.append((order[codes], len(values)))
+        return _combine(*parts, sort=True)[0]
+
+
+def _parse(
+    raw: RawFile, sheet_rows: list[list[object]], first_row: int, col: dict[str, int], *, titles: bool = False
+) -> _Parsed | None:
+    """The data rows, as :func:`_parse_row` reads them one by one (None: there are none)."""
+    rows = sheet_rows[first_row:]
+    if not rows:
+        return None
+    positions = {cid: pos for cid, pos in col.items() if cid in COLUMNS or titles}
+    cells = _columns(rows, positions)
+    texts = raw.kind == "csv"  # a CSV file's cells are text (None past the end of a short row)
+    distinct = {cid: _distinct(c, texts) for cid, c in cells.items()}
+    lines = np.arange(first_row + 1, first_row + 1 + len(rows), dtype=np.int64)
+    maybe_blank = np.ones(len(rows), dtype=bool)
+    for codes, uniques in sorted(distinct.values(), key=lambda d: len(d[1])):
+        maybe_blank &= np.array([_blank(u) for u in uniques], dtype=bool)[codes]
+        if not maybe_blank.any():
+            break
+    if maybe_blank.any():  # blank in the template's columns; a row blank in every column is skipped
+        blank = [i for i in np.flatnonzero(maybe_blank).tolist() if all(_blank(c) for c in rows[i])]
+        if blank:
+            keep = np.ones(len(rows), dtype=bool)
+            keep[blank] = False
+            if not keep.any():
+                return None
+            cells = {cid: c[keep] for cid, c in cells.items()}
+            distinct = {cid: _distinct(c, texts) for cid, c in cells.items()}
+            lines = lines[keep]
+    n = len(lines)
+    parsed: dict[str, list[object]] = {}
+    bad = np.zeros(n, dtype=bool)
+    for cid, (codes, uniques) in distinct.items():
+        parsed[cid], ok = _each(uniques, _CELLS[cid])
+        if not ok.all():
+            bad |= ~ok[codes]
+    if bad.any():
+        for i in np.flatnonzero(bad).tolist():
+            _parse_row(raw, int(lines[i]), {cid: c[i] for cid, c in cells.items()})  # raises
+        raise AssertionError("a cell was refused that the row-by-row reading takes")
+
+    def code(cid: str) -> np.ndarray:
+        return distinct[cid][0]
+
+    keys = {cid: _recode(parsed[cid], code(cid)) for cid in _CELLS if cid in COLUMNS and cid != "reference_period"}
+    # An empty reference period is the edition year: one period per distinct pair of period and edition cells.
+    editions = parsed["edition"]
+    pair, pairs = pd.factorize(code("reference_period").astype(np.int64) * len(editions) + code("edition"))
+    periods = [parsed["reference_period"][p // len(editions)] or str(editions[p % len(editions)]) for p in pairs]
+    keys["reference_period"] = _recode(periods, pair)
+    numbers: list[tuple[float | None, int | None]] = parsed["value"]  # type: ignore[assignment]
+    value = np.array([np.nan if v is None else v for v, _ in numbers], dtype=np.float64)[code("value")]
+    published = np.array([v is not None for v, _ in numbers], dtype=bool)[code("value")]
+    higher = np.array(parsed["higher_is_better"], dtype=bool)[code("higher_is_better")]
+    columns: dict[str, object] = {
+        "source": _texts(parsed["source"], code("source")),
+        "edition": np.array(keys["edition"][1], dtype=np.int64)[keys["edition"][0]],
+        "reference_period": _texts(periods, pair),
+        "country": _texts(parsed["country"], code("country")),
+        "indicator": _texts(parsed["indicator"], code("indicator")),
+        "value": _numbers([v for v, _ in numbers], code("value")),
+        "value_status": _texts(["missing", "published"], published.astype(np.intp)),
+        "decimals": _numbers([d if v is not None else None for v, d in numbers], code("value")),
+        "rank": _numbers(parsed["rank"], code("rank")),
+        "unit": _texts(parsed["unit"], code("unit")),
+        "higher_is_better": higher,
+        "citation": _texts(parsed["citation"], code("citation")),
+    }
+    if titles:  # an optional column the file does not have is empty text
+        for cid in OPTIONAL:
+            columns[cid] = _texts(parsed[cid], code(cid)) if cid in parsed else _texts([""], np.zeros(n, np.intp))
+    columns["source_row"] = lines
+    return _Parsed(keys, columns, value, published, higher)
 
 
 def _parse_row(raw: RawFile, line: int, cells: dict[str, object]) -> dict:
@@ -245,27 +555,36 @@ def _check_known_sources(raw: RawFile, df: pd.DataFrame) -> None:
             )
 
 
-def _harmonise(raw: RawFile, df: pd.DataFrame) -> None:
-    """Countries as ISO3 codes, ISO2 codes or names; every one that cannot be placed fails the file, all listed."""
-    entities: dict[tuple[str, str], countries.Entity] = {}
-    for source, part in df.groupby("source"):
-        kinds: dict[str | None, list[str]] = {"ISO3": [], "ISO2": [], None: []}
-        for name in dict.fromkeys(part["country"]):
+def _harmonise(raw: RawFile, parsed: _Parsed) -> tuple[np.ndarray, int]:
+    """Countries as ISO3 codes, ISO2 codes or names; every one that cannot be placed fails the file, all listed.
+
+    Each distinct (source, country) pair is placed once; returns each row's entity code."""
+    source_codes, sources = parsed.keys["source"]
+    name_codes, names = parsed.keys["country"]
+    pair, pairs = pd.factorize(source_codes.astype(np.int64) * len(names) + name_codes)  # in order of appearance
+    pair_source, pair_name = (pairs // len(names)).tolist(), (pairs % len(names)).tolist()
+    entities: list[countries.Entity] = [countries.Entity(None, "")] * len(pairs)
+    for s in sorted(set(pair_source), key=sources.__getitem__):
+        source = str(sources[s])
+        kinds: dict[str | None, list[int]] = {"ISO3": [], "ISO2": [], None: []}
+        for k in [k for k, ps in enumerate(pair_source) if ps == s]:
+            name = str(names[pair_name[k]])
             if re.fullmatch(r"[A-Z]{3}", name) and countries.is_iso3(name):
-                kinds["ISO3"].append(name)
+                kinds["ISO3"].append(k)
             elif re.fullmatch(r"[A-Z]{2}", name):
-                kinds["ISO2"].append(name)
+                kinds["ISO2"].append(k)
             else:
-                kinds[None].append(name)
+                kinds[None].append(k)
         unmatched: list[str] = []
-        for codes, names in kinds.items():
-            for name in names:
+        for codes, placed in kinds.items():
+            for k in placed:
+                name = str(names[pair_name[k]])
                 try:
-                    found = countries.harmonise([name], str(source), raw.display, codes=codes)
+                    found = countries.harmonise([name], source, raw.display, codes=codes)
                 except InputError:
                     unmatched.append(f"{name!r}" + (f" (as an {codes} code)" if codes else ""))
                     continue
-                entities[(str(source), name)] = found[countries.clean_name(name)]
+                entities[k] = found[countries.clean_name(name)]
         if unmatched:
             raise raw.fail(
                 f"source {source}: {len(unmatched)} countries cannot be matched: {', '.join(unmatched[:20])}"
@@ -273,10 +592,11 @@ def _harmonise(raw: RawFile, df: pd.DataFrame) -> None:
                 f"names (Denmark); for a spelling that is right but unknown, or an aggregate, add it to "
                 f"rankings/reference/countries/{source}.yaml"
             )
-    keys = list(zip(df["source"], df["country"], strict=True))
-    df["iso3"] = [entities[k].iso3 for k in keys]
-    df["entity"] = [entities[k].entity for k in keys]
-    df["is_aggregate"] = [entities[k].is_aggregate for k in keys]
+    entity_codes, entity_names = _recode([e.entity for e in entities], pair)
+    parsed.columns["iso3"] = _texts([e.iso3 for e in entities], pair)
+    parsed.columns["entity"] = _texts(entity_names, entity_codes)
+    parsed.columns["is_aggregate"] = np.array([e.is_aggregate for e in entities], dtype=bool)[pair]
+    return entity_codes, len(entity_names)
 
 
 def _check_duplicates(raw: RawFile, df: pd.DataFrame) -> None:
@@ -294,44 +614,86 @@ def _check_duplicates(raw: RawFile, df: pd.DataFrame) -> None:
     )
 
 
-def _rank(df: pd.DataFrame) -> list[str]:
+def _rank(parsed: _Parsed) -> list[str]:
     """Typed ranks are published; an indicator typed with no rank at all is ranked here (computed)."""
     warnings: list[str] = []
-    df["rank"] = df["rank"].astype("Int32")
-    typed = df["rank"].notna().to_numpy()
-    ranks = df["rank"].to_numpy(dtype="float64", na_value=np.nan)
-    values = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    published = (df["value_status"] == "published").to_numpy()
-    higher = df["higher_is_better"].to_numpy()
-    official = np.where(typed, 1, -1)  # 1 published rank, 0 computed here, -1 none
-    # Plain arrays and the groups' row positions: a loop over sub-frames costs a millisecond per group, and a file
-    # holds thousands of groups (editions x periods x indicators).
-    groups = df.groupby(["source", "edition", "reference_period", "indicator"], sort=True).indices
-    for (source, edition, _period, indicator), positions in sorted(groups.items()):
-        hib = bool(higher[positions[0]])
-        scored = positions[published[positions]]
-        if not typed[positions].any():
-            if len(scored):
-                computed = competition_rank(pd.Series(values[scored]), higher_is_better=hib)
-                ranks[scored] = computed.to_numpy(dtype="float64", na_value=np.nan)
-                official[scored] = 0
-            continue
-        both = scored[typed[scored]]
-        v, r = values[both], ranks[both]
-        better = v[:, None] > v[None, :] if hib else v[:, None] < v[None, :]
-        clashes = np.argwhere(better & (r[:, None] > r[None, :]))
-        if len(clashes):
-            i, j = clashes[0]
-            a, b = df.iloc[both[i]], df.iloc[both[j]]
-            warnings.append(
-                f"{source} {edition} {indicator}: ranks and values disagree in {len(clashes)} pairs, e.g. "
-                f"{a['entity']} (row {a['source_row']}, value {a['value']}, rank {a['rank']}) has a better value "
-                f"but a worse rank than {b['entity']} (row {b['source_row']}, value {b['value']}, rank "
-                f"{b['rank']}); check for typing errors"
-            )
-    df["rank"] = pd.array([None if np.isnan(x) else int(x) for x in ranks], dtype="Int32")
-    df["rank_official"] = pd.array([None if o < 0 else bool(o) for o in official], dtype="boolean")
+    typed_ranks = pd.Series(parsed.columns["rank"]).astype("Int32").array
+    parsed.columns["rank"] = typed_ranks
+    typed = ~typed_ranks.isna()
+    ranks = typed_ranks.to_numpy(dtype="float64", na_value=np.nan)
+    values, published, higher = parsed.value, parsed.published, parsed.higher
+    official = np.where(typed, 1, -1).astype(np.int8)  # 1 published rank, 0 computed here, -1 none
+    # Groups numbered in their sort order (source, edition, reference_period, indicator); the direction is one per
+    # indicator (checked before). Within a group, rows sorted best value first: ties are runs of equal values.
+    group = parsed.groups()
+    better_first = np.where(higher, -values, values)
+    untyped_group = np.bincount(group[typed], minlength=group.max() + 1) == 0
+    computed = np.flatnonzero(published & untyped_group[group])
+    if len(computed):  # competition ("1224") ranks: 1 + the rows of the group with a better value
+        order = computed[np.lexsort((better_first[computed], group[computed]))]
+        new_group, new_tie = _runs(group[order], better_first[order])
+        position = np.arange(len(order))
+        tie_start = np.maximum.accumulate(np.where(new_tie, position, 0))
+        group_start = np.maximum.accumulate(np.where(new_group, position, 0))
+        ranks[order] = tie_start - group_start + 1
+        official[order] = 0
+    checked = np.flatnonzero(published & typed)
+    if len(checked):  # typed ranks that contradict the values: a better value with a worse rank in one group
+        order = checked[np.lexsort((better_first[checked], group[checked]))]
+        g, r = group[order], ranks[order].astype(np.int64)
+        new_group, new_tie = _runs(g, better_first[order])
+        starts = np.flatnonzero(new_tie)
+        worst = np.maximum.reduceat(r, starts)  # the worst rank of each run of equal values
+        run_group = g[starts].astype(np.int64)
+        span = int(r.max()) + 1  # the worst rank so far of each group's runs: one running maximum, groups apart
+        so_far = np.maximum.accumulate(run_group * span + worst) - run_group * span
+        before = np.concatenate([[0], so_far[:-1]])  # of the runs with a better value (ranks start at 1)
+        before[new_group[starts]] = 0
+        clashing = np.unique(g[before[np.cumsum(new_tie) - 1] > r])
+        if len(clashing):
+            df = parsed.frame()
+            by_group = np.argsort(group, kind="stable")
+            bounds = np.searchsorted(group[by_group], np.stack([clashing, clashing + 1]))
+            for start, stop in bounds.T.tolist():
+                warnings.append(_clash_warning(df, by_group[start:stop], values, ranks, published, typed, higher))
+    parsed.columns["rank"] = pd.arrays.IntegerArray(np.nan_to_num(ranks).astype(np.int32), np.isnan(ranks))
+    parsed.columns["rank_official"] = pd.arrays.BooleanArray(official == 1, official < 0)
     return warnings
+
+
+def _runs(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """In rows sorted by group and key: where a group starts, and where a run of equal keys starts."""
+    new_group = np.ones(len(group), dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    new_tie = new_group.copy()
+    new_tie[1:] |= key[1:] != key[:-1]
+    return new_group, new_tie
+
+
+def _clash_warning(
+    df: pd.DataFrame,
+    positions: np.ndarray,
+    values: np.ndarray,
+    ranks: np.ndarray,
+    published: np.ndarray,
+    typed: np.ndarray,
+    higher: np.ndarray,
+) -> str:
+    """The warning of one group (its rows, in file order) whose typed ranks contradict its values."""
+    first = df.iloc[positions[0]]
+    scored = positions[published[positions]]
+    both = scored[typed[scored]]
+    v, r = values[both], ranks[both]
+    better = v[:, None] > v[None, :] if higher[positions[0]] else v[:, None] < v[None, :]
+    clashes = np.argwhere(better & (r[:, None] > r[None, :]))
+    i, j = clashes[0]
+    a, b = df.iloc[both[i]], df.iloc[both[j]]
+    return (
+        f"{first['source']} {first['edition']} {first['indicator']}: ranks and values disagree in {len(clashes)} "
+        f"pairs, e.g. {a['entity']} (row {a['source_row']}, value {a['value']}, rank {a['rank']}) has a better value "
+        f"but a worse rank than {b['entity']} (row {b['source_row']}, value {b['value']}, rank "
+        f"{b['rank']}); check for typing errors"
+    )
 
 
 def metadata_of(raw: RawFile) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -346,15 +708,8 @@ def metadata_of(raw: RawFile) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise raw.fail(f"is not a {LAYOUT}")
     sheet = raw.sheet(found.sheet)
     col, _ = _positions(raw, found)
-    width = max(col.values()) + 1
-    rows = []
-    for offset, row in enumerate(sheet.rows[found.header_row + 1 :]):
-        cells = list(row) + [None] * (width - len(row))
-        if all(c is None or str(c).strip() == "" for c in cells):
-            continue
-        line = found.header_row + offset + 2
-        rows.append(_parse_row(raw, line, {cid: cells[pos] for cid, pos in col.items()}))
-    df = pd.DataFrame.from_records(rows)
+    parsed = _parse(raw, sheet.rows, found.header_row + 1, col, titles=True)
+    df = parsed.frame() if parsed is not None else pd.DataFrame.from_records([])
     known = set(metadata.sources())
     new = df[~df["source"].isin(known)]
     sources = (
