@@ -40,6 +40,7 @@ from rankings.readers.common import (
     find_header,
     group_codes,
     int_array,
+    map_distinct,
     parse_number,
     per_value,
     ranks_in_groups,
@@ -214,8 +215,13 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     labels = indicator_labels("headline")
     country_pos, label_pos = found.columns["country"], found.columns["scoring"]
     width = max([c.position for c in columns] + [country_pos, label_pos]) + 1
-    records: list[dict] = []
+    # Row by row for the labels (a few hundred rows); the cells' numbers by column, once per distinct value.
+    row_names: list[str] = []
+    row_indicators: list[str] = []
+    row_lines: list[int] = []
+    cells: list[Cell] = []  # the value cells of the rows kept, row by row
     unknown: dict[str, int] = {}
+    stop: str | None = None  # a problem in a row: reported unless a number in a row before it is wrong
     for index in range(found.header_row + 1, len(rows)):
         line = index + 1  # 1-based, as the spreadsheet shows it
         row = list(rows[index]) + [None] * (width - len(rows[index]))
@@ -223,40 +229,51 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
         value_cells = [row[c.position] for c in columns]
         if not label:
             if _has_number(value_cells):
-                raise raw.fail(f"sheet {found.sheet!r} row {line} has scores but no indicator in the Scoring column")
+                stop = f"sheet {found.sheet!r} row {line} has scores but no indicator in the Scoring column"
+                break
             continue  # empty row or a note under the table
         if not name:
-            raise raw.fail(f"sheet {found.sheet!r} row {line}: indicator {label!r} has no country")
+            stop = f"sheet {found.sheet!r} row {line}: indicator {label!r} has no country"
+            break
         indicator = labels.get(label_key(label))
         if indicator is None:
             unknown.setdefault(label, line)
             continue
-        for col in columns:
-            try:
-                value, decimals = parse_number(row[col.position])
-            except ValueError as exc:
-                raise raw.fail(f"sheet {found.sheet!r} row {line}, column {col.header!r}: {exc}") from None
-            records.append(
-                {
-                    "name": name,
-                    "indicator": indicator + col.suffix,
-                    "reference_period": col.period,
-                    "value": value,
-                    "decimals": decimals,
-                    "sheet": found.sheet,
-                    "source_row": line,
-                }
-            )
+        row_names.append(name)
+        row_indicators.append(indicator)
+        row_lines.append(line)
+        cells.extend(value_cells)
+    numbers = map_distinct(cells, parse_number)
+    if (bad := numbers.first_error()) is not None:
+        at, exc = bad
+        line, col = row_lines[at // len(columns)], columns[at % len(columns)]
+        raise raw.fail(f"sheet {found.sheet!r} row {line}, column {col.header!r}: {exc}")
+    if stop is not None:
+        raise raw.fail(stop)
     if unknown:
         shown = ", ".join(f"{label!r} (row {line})" for label, line in list(unknown.items())[:10])
         raise raw.fail(
             f"sheet {found.sheet!r} has indicators this reader does not know: {shown}. If one is a renamed "
             f"indicator, add its label to `labels` in rankings/reference/indicators/{SOURCE}.yaml"
         )
-    if not records:
+    if not row_names:
         raise raw.fail(f"sheet {found.sheet!r} has the scores header but no country rows")
-    records += _read_desi_sheet(raw, headline.period)
-    df = pd.DataFrame.from_records(records)
+    n = len(columns)
+    parsed = numbers.values()
+    scores = pd.DataFrame(
+        {
+            "name": np.repeat(np.array(row_names, dtype=object), n),
+            "indicator": np.repeat(np.array(row_indicators, dtype=object), n)
+            + np.tile(np.array([c.suffix for c in columns], dtype=object), len(row_names)),
+            "reference_period": np.tile(np.array([c.period for c in columns], dtype=object), len(row_names)),
+            "value": np.array([np.nan if v is None else v for v, _ in parsed], dtype="float64"),
+            "decimals": pd.array([d for _, d in parsed], dtype="Int8"),
+            "sheet": found.sheet,
+            "source_row": np.repeat(np.array(row_lines, dtype="int64"), n),
+        }
+    )
+    desi = _read_desi_sheet(raw, headline.period)
+    df = pd.concat([scores, pd.DataFrame.from_records(desi)], ignore_index=True) if desi else scores
     df["edition"] = edition
     return finish(raw, df)
 
