@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint ingest demo bench clean-store
+.PHONY: run test lint ingest demo bench bytecode clean-store
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
+# The package's bytecode, written once: each command would otherwise compile every module again (this machine's
+# environment sets PYTHONDONTWRITEBYTECODE; Python still reads bytecode, and recompiles a module that changed).
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q rankings pages dashboard.py
+
 ## Set up, ingest the demo data when nothing is stored yet, and start the app on http://localhost:$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed bytecode
 	$(BIN)/python -m rankings demo --if-empty
 	$(BIN)/python -m rankings ingest || echo "Some files failed to ingest (see above); the app shows what is stored."
 	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
@@ -34,8 +39,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-ingest: $(VENV)/.installed
+ingest: $(VENV)/.installed bytecode
 	$(BIN)/python -m rankings ingest
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m rankings demo
+
+## The benchmark (README, Performance): prints its table and writes it to bench-results/
+bench: $(VENV)/.installed-dev bytecode
+	$(BIN)/python -m rankings bench
