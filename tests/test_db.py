@@ -58,3 +58,19 @@ def test_concurrent_queries_from_threads(tmp_path):
         results = list(pool.map(ask, range(64)))
     # Ranks 1 (published for the EGDI, computed for the sub-indices): four Danish, one Estonian (OSI).
     assert set(results) == {5, 10}
+
+
+def test_results_are_the_frames_duckdb_gives():
+    """Results fetched through Arrow have the values and dtypes of DuckDB's own ``.df()`` (nulls, no rows)."""
+    import duckdb
+    import pandas as pd
+
+    con = duckdb.connect()
+    select = (
+        "SELECT * FROM (VALUES (1::INTEGER, 's', true, 1::TINYINT, 1.5::DOUBLE, 2::BIGINT, 1::UTINYINT, NULL::VARCHAR),"
+        " (NULL, NULL, NULL, NULL, NULL, 3, 2, NULL)) t(i, s, b, ti, d, big, u, none)"
+    )
+    for sql in (select, select + " WHERE i = 1", select + " WHERE false", "SELECT [1, 2] AS l, 'x' AS s"):
+        got, want = db._frame(con.sql(sql)), con.sql(sql).df()
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got.dtypes.tolist() == want.dtypes.tolist()
