@@ -187,6 +187,16 @@ def _indicator_cell(cell: object) -> str:
     return text
 
 
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.([0-9]*))?")
+
+
+def _value_cell(cell: object) -> tuple[float | None, int | None]:
+    """:func:`parse_number`, with a short way for a number written plainly (``87.30``, ``-2``, ``5.``)."""
+    if type(cell) is str and (plain := _PLAIN_NUMBER.fullmatch(cell)):
+        return float(cell), len(plain[1] or "")
+    return parse_number(cell)
+
+
 def _rank_cell(cell: object) -> int | None:
     rank = parse_int(cell)
     if rank is not None and rank < 1:
@@ -207,7 +217,7 @@ _CELLS: dict[str, Callable[[object], object]] = {
     "reference_period": _period_cell,
     "country": _filled_cell,
     "indicator": _indicator_cell,
-    "value": parse_number,
+    "value": _value_cell,
     "rank": _rank_cell,
     "unit": _filled_cell,
     "higher_is_better": _bool_cell,
@@ -315,6 +325,16 @@ def _numbers(values: list[object], codes: np.ndarray) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)[codes]
 
 
+def _whole_numbers(numbers: np.ndarray) -> np.ndarray:
+    """:func:`_numbers` of whole numbers 0 or more, -1 for None."""
+    present = numbers >= 0
+    if present.all():
+        return numbers
+    if not present.any():
+        return np.full(len(numbers), None, dtype=object)
+    return np.where(present, numbers, np.nan)
+
+
 @dataclass
 class _Parsed:
     """The data rows: each column's distinct parsed values and each row's code, and the table's columns."""
@@ -413,8 +433,11 @@ def _parse(
     periods = [parsed["reference_period"][p // len(editions)] or str(editions[p % len(editions)]) for p in pairs]
     keys["reference_period"] = _recode(periods, pair)
     numbers: list[tuple[float | None, int | None]] = parsed["value"]  # type: ignore[assignment]
-    value = np.array([np.nan if v is None else v for v, _ in numbers], dtype=np.float64)[code("value")]
-    published = np.array([v is not None for v, _ in numbers], dtype=bool)[code("value")]
+    value_of = np.fromiter((np.nan if v is None else v for v, _ in numbers), dtype=np.float64, count=len(numbers))
+    value = value_of[code("value")]
+    published = ~np.isnan(value)  # a published value is a number (parse_number gives None, never NaN)
+    decimals_of = np.fromiter((-1 if v is None or d is None else d for v, d in numbers), np.int64, len(numbers))
+    decimals = decimals_of[code("value")]  # -1: none (a missing value, or a number the workbook stores)
     higher = np.array(parsed["higher_is_better"], dtype=bool)[code("higher_is_better")]
     columns: dict[str, object] = {
         "source": _texts(parsed["source"], code("source")),
@@ -422,9 +445,9 @@ def _parse(
         "reference_period": _texts(periods, pair),
         "country": _texts(parsed["country"], code("country")),
         "indicator": _texts(parsed["indicator"], code("indicator")),
-        "value": _numbers([v for v, _ in numbers], code("value")),
+        "value": value if published.any() else np.full(n, None, dtype=object),
         "value_status": _texts(["missing", "published"], published.astype(np.intp)),
-        "decimals": _numbers([d if v is not None else None for v, d in numbers], code("value")),
+        "decimals": _whole_numbers(decimals),
         "rank": _numbers(parsed["rank"], code("rank")),
         "unit": _texts(parsed["unit"], code("unit")),
         "higher_is_better": higher,
