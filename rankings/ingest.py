@@ -163,6 +163,64 @@ class ReadAhead:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+class Committer:
+    """Commits files to the store in a second thread, one at a time and in order: a file's parts are written and
+    made durable, then the manifest that lists them is saved. Writing Parquet and waiting for the disk (fsync) do
+    not hold the interpreter, so the next file is read and checked meanwhile.
+
+    The manifest is changed by the committing thread only; :meth:`wait` hands it back (every commit done) to a
+    caller that reads it, such as the check for observations another file holds. After a failed commit none of
+    the later ones runs, and :meth:`wait` raises its error: the manifest on disk never lists a part that is not.
+    """
+
+    def __init__(self, store: Store, manifest: Manifest) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._store, self._manifest = store, manifest
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commit")
+        self._pending: list[Future[None]] = []
+        self._error: BaseException | None = None
+
+    def _run(self, job: Callable[[], None]) -> None:
+        if self._error is not None:
+            return
+        try:
+            job()
+        except BaseException as exc:
+            self._error = exc
+            raise
+
+    def submit(self, job: Callable[[], None]) -> None:
+        """Run ``job`` (which changes the manifest) and then save the manifest, after every job before it."""
+        if self._error is not None:
+            self.wait()
+
+        def then_save() -> None:
+            job()
+            self._store.save_manifest(self._manifest)
+
+        self._pending.append(self._pool.submit(self._run, then_save))
+
+    def record(self, path: str, entry: FileEntry) -> None:
+        """In a job: the file's new manifest entry."""
+        self._manifest.files[path] = entry
+
+    def entry(self, path: str) -> FileEntry | None:
+        """The manifest entry of a file no pending job changes (every job changes its own file's entry only)."""
+        return self._manifest.files.get(path)
+
+    def wait(self) -> Manifest:
+        for future in self._pending:
+            future.exception()  # wait for it; its error is kept in self._error
+        self._pending.clear()
+        if self._error is not None:
+            raise self._error
+        return self._manifest
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -235,16 +293,19 @@ def ingest(
 
         to_read = [(p, rel) for rel, p in sorted(found.items()) if not skipped_as_demo(rel) and not unchanged(rel)]
         ahead = ReadAhead(to_read) if to_read else None
+        committer = Committer(store, manifest)
         try:
             for i, (rel, path) in enumerate(sorted(found.items())):
                 if progress:
                     progress(i, len(found), rel)
                 touched |= _ingest_one(
-                    store, manifest, results, rel, path, checksums[rel], stats[rel], ahead,
+                    store, committer, results, rel, path, checksums[rel], stats[rel], ahead,
                     demo=checksums[rel] in demo, skip_demo=skipped_as_demo(rel), unchanged=unchanged(rel),
                     fingerprint=fingerprint,
                 )  # fmt: skip
+            committer.wait()
         finally:
+            committer.close()
             if ahead is not None:
                 ahead.close()
         if progress:
@@ -257,7 +318,7 @@ def ingest(
 
 def _ingest_one(
     store: Store,
-    manifest: Manifest,
+    committer: Committer,
     results: list[FileResult],
     rel: str,
     path: Path,
@@ -270,15 +331,15 @@ def _ingest_one(
     unchanged: bool,
     fingerprint: str,
 ) -> bool:
-    """Store (or skip, or fail) one raw file and save the manifest; True when only its modification time is new."""
-    previous = manifest.files.get(rel)
+    """Store (or skip, or fail) one raw file and save the manifest (both through ``committer``); True when only its
+    modification time is new."""
+    previous = committer.entry(rel)
     size, mtime = stat.st_size, stat.st_mtime_ns
     base = FileEntry(path=rel, sha256=sha, size=size, status="", is_demo=demo, mtime_ns=mtime)
     if skip_demo:
         base.status = "skipped"
         base.message = "demo data; not stored because official data are in the raw folder"
-        manifest.files[rel] = base
-        store.save_manifest(manifest)
+        committer.submit(lambda: committer.record(rel, base))
         results.append(FileResult(rel, "skipped", message=base.message))
         return False
     if unchanged:
@@ -291,7 +352,7 @@ def _ingest_one(
     try:
         raw = ahead.take(path, rel) if ahead is not None else None
         source, layout, obs = read_file(path, rel, sha, raw)
-        clash = conflicts(store, manifest, rel, obs)
+        clash = conflicts(store, committer.wait(), rel, obs)
         if clash:
             raise InputError(rel, clash)
     except InputError as exc:
@@ -306,11 +367,9 @@ def _ingest_one(
             entry.stored_at, entry.fingerprint = previous.stored_at, previous.fingerprint
             entry.message += " (the previously stored version of this file is still used)"
         entry.ingested_at = _now()
-        manifest.files[rel] = entry
-        store.save_manifest(manifest)
+        committer.submit(lambda: committer.record(rel, entry))
         results.append(FileResult(rel, "failed", message=exc.message))
         return False
-    parts = store.write_parts(obs)
     now = _now()
     entry = base
     entry.status = "stored"
@@ -319,12 +378,15 @@ def _ingest_one(
     entry.editions = sorted(int(e) for e in obs["edition"].unique())
     entry.reference_periods = sorted(str(r) for r in obs["reference_period"].unique())
     entry.rows = len(obs)
-    entry.parts = parts
     entry.ingested_at = entry.stored_at = now
     entry.stored_sha256 = sha
     warnings = list(obs.attrs.get("warnings", []))
     entry.message = "; ".join(f"warning: {w}" for w in warnings)
-    manifest.files[rel] = entry
-    store.save_manifest(manifest)
+
+    def commit() -> None:
+        entry.parts = store.write_parts(obs)
+        committer.record(rel, entry)
+
+    committer.submit(commit)
     results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
     return False

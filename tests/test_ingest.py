@@ -171,6 +171,35 @@ def test_a_crash_between_parts_and_manifest_keeps_the_old_data(un_csv, tmp_path,
     assert on_disk == live
 
 
+def test_a_failed_commit_stops_the_run_and_the_manifest_lists_only_what_was_written(un_csv, tmp_path, monkeypatch):
+    # Files are committed in a second thread while the next is read: a commit that fails (a full disk) must stop
+    # the run with its error, and no later file may be listed, as when the run committed one file at a time.
+    rows = {"EGOV_DATA_2022.csv": [DK], "EGOV_DATA_2023.csv": [DK, EE], "EGOV_DATA_2024.csv": [EE]}
+    for name, data in rows.items():
+        path = un_csv([[r[0].replace("2024", name[10:14]), *r[1:]] for r in data], name=name)
+    processed = tmp_path / "processed"
+    original = Store.write_parts
+    calls: list[int] = []
+
+    def full_disk(self, observations):
+        calls.append(len(observations))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return original(self, observations)
+
+    monkeypatch.setattr(Store, "write_parts", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        ingest.ingest(path.parent, processed)
+    monkeypatch.undo()
+    assert list(Store(processed).load_manifest().files) == ["EGOV_DATA_2022.csv"]
+    assert len(calls) == 2  # the third file's commit never ran
+    report = ingest.ingest(path.parent, processed)
+    assert [r.status for r in report.results] == ["unchanged", "stored", "stored"]
+    live = set(Store(processed).load_manifest().live_parts())
+    on_disk = {p.relative_to(processed).as_posix() for p in (processed / "observations").rglob("*.parquet")}
+    assert on_disk == live
+
+
 def test_sigkill_during_ingest_leaves_a_readable_store(tmp_path):
     """Kill a real ingest process part-way: every file is either fully stored or not at all."""
     raw = tmp_path / "raw"
