@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -403,6 +404,12 @@ def _read_csv(raw: RawFile) -> list[Row]:
 
 def normalise_header(cell: Cell) -> str:
     """Header text as compared by readers: lower case, single spaces, no line breaks or stray punctuation."""
-    text = "" if cell is None else str(cell)
+    if type(cell) is str:
+        return _normalise_text(cell)  # every layout's detection looks at the same first rows: cached by text
+    return _normalise_text("" if cell is None else str(cell))
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise_text(text: str) -> str:
     text = text.replace("\ufeff", "").replace("\n", " ").replace("\r", " ")
     return " ".join(text.lower().split()).strip(" :*")

@@ -94,6 +94,7 @@ def find_header(
     return best
 
 
+_INFINITE = (math.inf, -math.inf)
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -102,10 +103,17 @@ def parse_number(cell: Cell) -> tuple[float | None, int | None]:
 
     Raises ValueError for text that is neither a number nor a known missing-value marker.
     """
+    kind = type(cell)
+    if kind is float:  # the common cases first: a workbook's number, a CSV's text
+        if cell != cell:  # NaN
+            return None, None
+        if cell in _INFINITE:
+            raise ValueError(f"{cell!r} is not a finite number")
+        return cell, None  # type: ignore[return-value]
+    if kind is str:
+        return _parse_text(cell)  # type: ignore[arg-type]
     if cell is None:
         return None, None
-    if type(cell) is str:
-        return _parse_text(cell)
     if isinstance(cell, bool):
         raise ValueError(f"{cell!r} is not a number")
     if isinstance(cell, int | float):

@@ -20,18 +20,22 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
 from rankings.readers.common import (
     Detection,
+    bool_array,
     cell_text,
-    competition_rank,
     find_header,
+    group_codes,
+    int_array,
     parse_int,
     parse_number,
     per_value,
+    ranks_in_groups,
 )
 
 SOURCE = "wb_gtmi"
@@ -127,13 +131,13 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     df["source"] = SOURCE
     df["reference_period"] = df["edition"].astype(str)
     df["sheet"] = found.sheet
-    df["rank"] = pd.array([pd.NA] * len(df), dtype="Int32")
-    df["rank_official"] = pd.array([pd.NA] * len(df), dtype="boolean")
-    scored = df["indicator"].isin(SCORES) & (df["value_status"] == "published") & ~df["is_aggregate"]
-    if scored.any():
-        ranks = df[scored].groupby(["edition", "indicator"])["value"].transform(competition_rank)
-        df.loc[scored, "rank"] = ranks.astype("Int32")
-        df.loc[scored, "rank_official"] = False
+    # Competition ranks ("1224") among the economies scored, per edition and index; none for the group letter.
+    indicator = df["indicator"].to_numpy(dtype=object)
+    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
+    scored = np.isin(indicator, SCORES) & ~np.isnan(value) & ~df["is_aggregate"].to_numpy(dtype=bool)
+    groups = group_codes(df["edition"].to_numpy(), indicator)
+    df["rank"] = int_array(ranks_in_groups(value, groups, scored))
+    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), scored)
     out = df.drop(columns=["code"])
     if junk:
         shown = ", ".join(repr(c) for _, c in junk[:10]) + (" ..." if len(junk) > 10 else "")
@@ -158,12 +162,13 @@ def _record(edition: int, code: str, ind: str, value: float | None, decimals: in
 
 
 def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
+    indicator = df["indicator"].to_numpy(dtype=object)
+    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
     for ind in SCORES:
         lo, hi = metadata.indicator(SOURCE, ind).plausible
-        sel = df[(df["indicator"] == ind) & df["value"].notna()]
-        bad = sel[(sel["value"] < lo) | (sel["value"] > hi)]
-        if not bad.empty:
-            first = bad.iloc[0]
+        bad = np.flatnonzero((indicator == ind) & ((value < lo) | (value > hi)))
+        if len(bad):
+            first = df.iloc[bad[0]]
             raise raw.fail(
                 f"row {first['source_row']} ({first['code']}): {ind} is {first['value']}, outside the index's "
                 f"range {lo}-{hi} ({len(bad)} such values)"
