@@ -18,7 +18,7 @@ if ui.empty_store_notice():
 
 def _cards(iso3: str) -> tuple[list[overview.Card], dict[str, object]]:
     """The cards and their rank sparklines; built once per store version and country (see ui.memo)."""
-    cards = overview.build_cards(ui.data("headline_series"), iso3)
+    cards = overview.build_cards(ui.data("headline_series", iso3), iso3)
     sparks = {
         c.source: charts.rank_sparkline(c.history, list(metadata.source(c.source).editions))
         for c in cards

@@ -18,7 +18,7 @@ if ui.empty_store_notice():
 
 def _view(iso3: str, name: str) -> dict[str, object]:
     """Everything the page derives from the data; built once per store version and country (see ui.memo)."""
-    cards = overview.build_cards(ui.data("headline_series"), iso3)
+    cards = overview.build_cards(ui.data("headline_series", iso3), iso3)
     observations = ui.data("country_observations", iso3)
     table = profile.all_figures(observations)
     return {

@@ -765,11 +765,13 @@ def _pandas_answers(obs: Any, manifest: Any, indicators: Any, sources: Any) -> d
         c = obs[~obs["is_aggregate"]].groupby("iso3", as_index=False)["entity"].first()
         return c.sort_values("entity")
 
-    def headline_series() -> pd.DataFrame:
+    def headline_series(focus: str | None = None) -> pd.DataFrame:
         heads = sources[["source", "headline_indicator"]].rename(columns={"headline_indicator": "indicator"})
         h = headline().merge(heads, on=["source", "indicator"])
         h = h[~h["is_aggregate"]].copy()
         h["assessed"] = h.groupby(["source", "edition"])["rank"].transform("count")
+        if focus is not None:
+            h = h[(h["iso3"] == focus) | (h["edition"] == h.groupby("source")["edition"].transform("max"))]
         return h.sort_values(["source", "edition", "rank", "entity"], na_position="last")
 
     def catalogue() -> pd.DataFrame:
@@ -806,6 +808,14 @@ def _pandas_answers(obs: Any, manifest: Any, indicators: Any, sources: Any) -> d
             h = h[h["indicator"].isin(indicators)]
         return with_titles(h).sort_values(["edition", "indicator", "rank", "entity"], na_position="last")
 
+    def rank_change_rows(
+        source: str, indicator: str, parts: tuple[str, ...], iso3: str, editions_: tuple[int, ...]
+    ) -> pd.DataFrame:
+        h = headline()
+        h = h[(h["source"] == source) & h["edition"].isin(editions_)]
+        h = h[(h["indicator"] == indicator) | ((h["iso3"] == iso3) & h["indicator"].isin(parts))]
+        return with_titles(h).sort_values(["edition", "indicator", "rank", "entity"], na_position="last")
+
     def periods_within_edition(source: str, edition_: int) -> pd.DataFrame:
         sel = obs[(obs["source"] == source) & (obs["edition"] == edition_)]
         return with_titles(sel).sort_values(["indicator", "iso3", "reference_period"])
@@ -824,7 +834,8 @@ def _pandas_answers(obs: Any, manifest: Any, indicators: Any, sources: Any) -> d
 
     return {f.__name__: f for f in (
         stored_files, shows_demo_data, coverage, countries, headline_series, catalogue, trend, edition, editions,
-        periods_within_edition, country_observations, observations, indicator_metadata, source_metadata,
+        rank_change_rows, periods_within_edition, country_observations, observations, indicator_metadata,
+        source_metadata,
     )}  # fmt: skip
 
 

@@ -194,8 +194,8 @@ def between(
 
     kwargs: dict[str, Any] = {"processed": processed} if processed else {}
     parts = [i.id for i in metadata.indicators().values() if i.source == source and i.parent == indicator]
-    kwargs["indicators"] = (indicator, *parts)  # not the edition's other indicators (thousands of rows at scale)
-    both = queries.editions(source, (before, after), **kwargs)
+    # The indicator's rows and the country's sub-index rows only (not thousands of other rows at scale).
+    both = queries.rank_change_rows(source, indicator, tuple(parts), iso3, (before, after), **kwargs)
     b_all = both[both["edition"] == before].reset_index(drop=True)
     a_all = both[both["edition"] == after].reset_index(drop=True)
     change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3)

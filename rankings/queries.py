@@ -64,15 +64,25 @@ def countries(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     )
 
 
-def headline_series(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
+def headline_series(focus: str | None = None, processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     """The headline indicator of every stored source, for every country and edition, with the number assessed.
 
     One row per source, edition, country: value, rank, rank_official, value_status, decimals, reference_period
     and ``assessed``: the countries ranked in that edition (the "N" of "rank of N"; an OECD index ranks its
     members only, so partner countries with a value are not counted).
+
+    With ``focus`` (an ISO3 code), only what a country's cards read (:func:`rankings.overview.build_cards`): the
+    focus country's rows, and every country's rows of each source's latest edition (leader, neighbours, ties).
     """
+    where = ""
+    if focus is not None:
+        where = """
+            WHERE iso3 = $focus
+               OR (source, edition) IN (SELECT source, max(edition) FROM headline_series_summary GROUP BY source)
+        """
     return db.query(
-        "SELECT * FROM headline_series_summary ORDER BY source, edition, rank NULLS LAST, entity",
+        f"SELECT * FROM headline_series_summary {where} ORDER BY source, edition, rank NULLS LAST, entity",
+        None if focus is None else {"focus": focus},
         processed=processed,
         tables={"headline_series_summary": HEADLINE_SERIES},
     )
@@ -107,22 +117,32 @@ def catalogue(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     )
 
 
+def _in(column: str, name: str, values: tuple[object, ...], params: dict[str, object]) -> str:
+    """``column IN ($name0, $name1, ...)`` with the values added to ``params``: a filter DuckDB pushes down to the
+    Parquet scan (``list_contains`` on a list parameter it applies only after reading every row of the parts)."""
+    keys = [f"{name}{i}" for i in range(len(values))]
+    params.update(zip(keys, values, strict=True))
+    return f"{column} IN ({', '.join('$' + k for k in keys)})" if keys else "false"
+
+
 def trend(
     source: str, indicators: tuple[str, ...], iso3s: tuple[str, ...], processed: Path | str = DEFAULT_PROCESSED
 ) -> pd.DataFrame:
     """Headline values and ranks of some countries for some indicators of one source, over editions."""
+    params: dict[str, object] = {"source": source}
+    wanted = f"{_in('h.indicator', 'i', tuple(indicators), params)} AND {_in('h.iso3', 'c', tuple(iso3s), params)}"
     return db.query(
-        """
+        f"""
         SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator,
                coalesce(i.title, h.indicator) AS indicator_title, h.value, h.value_status, h.decimals,
                h.rank, h.rank_official, a.assessed
         FROM headline h
         LEFT JOIN indicators i USING (source, indicator)
         LEFT JOIN assessed_summary a USING (source, edition, indicator)
-        WHERE h.source = $source AND list_contains($indicators, h.indicator) AND list_contains($iso3s, h.iso3)
+        WHERE h.source = $source AND {wanted}
         ORDER BY h.indicator, h.iso3, h.edition
         """,
-        {"source": source, "indicators": list(indicators), "iso3s": list(iso3s)},
+        params,
         processed=processed,
         tables={"assessed_summary": ASSESSED},
     )
@@ -157,16 +177,17 @@ def edition(
 ) -> pd.DataFrame:
     """One edition of one source: every country and aggregate, every indicator (headline periods); only
     ``indicators`` when given."""
+    params: dict[str, object] = {"source": source, "edition": edition_}
+    wanted = "" if indicators is None else "AND " + _in("h.indicator", "i", tuple(indicators), params)
     return db.query(
         f"""
         SELECT h.*, coalesce(i.title, h.indicator) AS indicator_title, coalesce(i.short, h.indicator) AS short,
                i.parent, coalesce(i.composite, false) AS composite
         FROM headline h LEFT JOIN indicators i USING (source, indicator)
-        WHERE h.source = $source AND h.edition = $edition
-              {"" if indicators is None else "AND list_contains($indicators, h.indicator)"}
+        WHERE h.source = $source AND h.edition = $edition {wanted}
         ORDER BY h.indicator, h.rank NULLS LAST, h.entity
         """,
-        {"source": source, "edition": edition_} | ({} if indicators is None else {"indicators": list(indicators)}),
+        params,
         processed=processed,
     )
 
@@ -179,17 +200,43 @@ def editions(
     indicators: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """:func:`edition` for several editions in one scan of the store, ordered by edition first."""
-    params: dict[str, object] = {"source": source} | {f"e{i}": int(e) for i, e in enumerate(editions_)}
-    wanted = " OR ".join(f"h.edition = $e{i}" for i in range(len(editions_))) or "false"
+    params: dict[str, object] = {"source": source}
+    wanted = _in("h.edition", "e", tuple(int(e) for e in editions_), params)
     if indicators is not None:
-        params["indicators"] = list(indicators)
+        wanted += " AND " + _in("h.indicator", "i", tuple(indicators), params)
     return db.query(
         f"""
         SELECT h.*, coalesce(i.title, h.indicator) AS indicator_title, coalesce(i.short, h.indicator) AS short,
                i.parent, coalesce(i.composite, false) AS composite
         FROM headline h LEFT JOIN indicators i USING (source, indicator)
-        WHERE h.source = $source AND ({wanted})
-              {"" if indicators is None else "AND list_contains($indicators, h.indicator)"}
+        WHERE h.source = $source AND {wanted}
+        ORDER BY h.edition, h.indicator, h.rank NULLS LAST, h.entity
+        """,
+        params,
+        processed=processed,
+    )
+
+
+def rank_change_rows(
+    source: str,
+    indicator: str,
+    parts: tuple[str, ...],
+    iso3: str,
+    editions_: tuple[int, ...],
+    processed: Path | str = DEFAULT_PROCESSED,
+) -> pd.DataFrame:
+    """What a rank change's explanation reads (:func:`rankings.explain.between`), in some editions: every row of
+    ``indicator`` and the ``iso3`` country's rows of the sub-indices ``parts``; the columns it reads, ordered as
+    :func:`editions`."""
+    params: dict[str, object] = {"source": source, "indicator": indicator, "iso3": iso3}
+    wanted = _in("h.edition", "e", tuple(int(e) for e in editions_), params)
+    subs = _in("h.indicator", "p", tuple(parts), params)
+    return db.query(
+        f"""
+        SELECT h.source, h.edition, h.indicator, h.iso3, h.entity, h.is_aggregate, h.value, h.value_status, h.rank,
+               coalesce(i.title, h.indicator) AS indicator_title
+        FROM headline h LEFT JOIN indicators i USING (source, indicator)
+        WHERE h.source = $source AND {wanted} AND (h.indicator = $indicator OR (h.iso3 = $iso3 AND {subs}))
         ORDER BY h.edition, h.indicator, h.rank NULLS LAST, h.entity
         """,
         params,
