@@ -6,6 +6,9 @@ exactly these columns (in this order) and :func:`validate` checks it before anyt
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 import pandas as pd
 import pyarrow as pa
 
@@ -64,13 +67,20 @@ def empty() -> pd.DataFrame:
     return conform(pd.DataFrame({c: [] for c in COLUMNS}))
 
 
+@cache
+def _dtypes() -> dict[str, Any]:
+    return {col: pd.api.types.pandas_dtype(name) for col, name in _PANDAS_DTYPES.items()}
+
+
 def conform(df: pd.DataFrame) -> pd.DataFrame:
     """Order and type the columns of ``df`` as the contract says (missing optional columns become null)."""
+    dtypes = _dtypes()
     columns = {}
     for col in COLUMNS:
         series = df[col] if col in df.columns else pd.Series(pd.NA, index=df.index, dtype=object)
-        columns[col] = series.astype(_PANDAS_DTYPES[col]).array  # built in one go: a column at a time is slower
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(df)))
+        # A column of the contract's type is taken as it is (a table conformed already costs nothing).
+        columns[col] = (series if series.dtype == dtypes[col] else series.astype(dtypes[col])).array
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(df)))  # built in one go: a column at a time is slower
 
 
 def to_arrow(df: pd.DataFrame) -> pa.Table:
