@@ -18,10 +18,11 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
 
-# The package's bytecode, written once: each command would otherwise compile every module again (this machine's
+# The package's bytecode and its reviewed YAML files parsed, written once: each command would otherwise compile every module again (this machine's
 # environment sets PYTHONDONTWRITEBYTECODE; Python still reads bytecode, and recompiles a module that changed).
 bytecode: $(VENV)/.installed
 	$(BIN)/python -m compileall -q rankings pages dashboard.py
+	$(BIN)/python -c "from rankings.metadata import compile_reference; compile_reference()"
 
 ## Set up, ingest the demo data when nothing is stored yet, and start the app on http://localhost:$(PORT)
 run: $(VENV)/.installed bytecode

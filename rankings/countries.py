@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from rankings.errors import InputError
-from rankings.metadata import load_yaml
+from rankings.metadata import load_reference
 
 REFERENCE_DIR = Path(__file__).parent / "reference" / "countries"
 
@@ -62,14 +62,22 @@ def country_table() -> pd.DataFrame:
     turn ``NA`` into a missing value and make ``CountryConverter()`` fail. We read the same file without the
     default markers and hand the frame to the library.
     """
-    import country_converter
-
-    path = Path(country_converter.__file__).parent / "country_data.tsv"
+    path = _library_folder() / "country_data.tsv"
     df = pd.read_csv(path, sep="\t", encoding="utf-8", dtype=str, keep_default_na=False, na_values=[""])
     for col in ("ISOnumeric", "UNcode", "FAOcode", "GBDcode", "EURO", "UN", "UNmember", "obsolete", "GEOnumeric"):
         if col in df.columns:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
     return df
+
+
+def _library_folder() -> Path:
+    """country_converter's installed folder, found without importing it (its import costs more than the read)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("country_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("country_converter is not installed (see requirements.txt)")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 @cache
@@ -121,7 +129,7 @@ def overrides(source: str) -> Overrides:
     path = REFERENCE_DIR / f"{source}.yaml"
     if not path.exists():
         return Overrides(source, {}, {}, None)
-    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+    raw = load_reference(path) or {}
     countries = {clean_name(k).casefold(): str(v) for k, v in (raw.get("countries") or {}).items()}
     aggregates = {clean_name(k).casefold(): str(v) for k, v in (raw.get("aggregates") or {}).items()}
     for iso3 in countries.values():

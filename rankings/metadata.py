@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +21,43 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """``yaml.safe_load``, with libyaml's parser where available (the reference data are read at every start)."""
     return yaml.load(text, Loader=YAML_LOADER)  # a safe loader: plain data only
+
+
+# The reviewed YAML files, parsed: building the objects is Python work even with libyaml (a seventh of a second
+# for the indicator files, at every start of the app and of every ingest). ``make bytecode`` keeps a parsed copy
+# of each file in __pycache__, named by the checksum of the file's bytes, as Python keeps a module's bytecode:
+# a file that changed has no copy of its bytes and is parsed again; nothing is written at run time.
+def _compiled(path: Path, data: bytes) -> Path:
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    return path.parent / "__pycache__" / f"{path.stem}.{digest}.pickle"
+
+
+def load_reference(path: Path) -> Any:
+    """A reviewed YAML file's data (from its parsed copy when there is one of these very bytes)."""
+    data = path.read_bytes()
+    compiled = _compiled(path, data)
+    try:
+        with compiled.open("rb") as fh:
+            return pickle.load(fh)  # written by compile_reference from our own files, as a .pyc is
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return load_yaml(data.decode("utf-8"))
+
+
+def compile_reference(root: Path = REFERENCE) -> list[Path]:
+    """Write the parsed copy of every reviewed YAML file under ``root`` (and drop copies of former versions)."""
+    written = []
+    for path in sorted(root.rglob("*.yaml")):
+        data = path.read_bytes()
+        compiled = _compiled(path, data)
+        compiled.parent.mkdir(exist_ok=True)
+        for stale in compiled.parent.glob(f"{path.stem}.*.pickle"):
+            if stale != compiled:
+                stale.unlink()
+        tmp = compiled.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(load_yaml(data.decode("utf-8")), protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(compiled)
+        written.append(compiled)
+    return written
 
 
 @dataclass(frozen=True)
@@ -87,10 +126,7 @@ _INDICATOR_FIELDS = {
 
 def _per_source(folder: str) -> dict[str, dict[str, Any]]:
     """``reference/<folder>/<source>.yaml`` files, by source id."""
-    return {
-        path.stem: load_yaml(path.read_text(encoding="utf-8")) or {}
-        for path in sorted((REFERENCE / folder).glob("*.yaml"))
-    }
+    return {path.stem: load_reference(path) or {} for path in sorted((REFERENCE / folder).glob("*.yaml"))}
 
 
 @cache

@@ -114,7 +114,7 @@ def _parse_group(gid: str, spec: Any, path: Path) -> Group:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        data = metadata.load_yaml(path.read_text(encoding="utf-8")) or {}
+        data = metadata.load_reference(path) or {}
     except yaml.YAMLError as exc:
         raise InputError(path, f"is not valid YAML ({str(exc).splitlines()[0]})") from None
     except ValueError as exc:  # YAML reads 2020-13-01 as a date and fails on it
