@@ -167,7 +167,9 @@ def _regex_match(name: str) -> str | None:
     return "".join(c for c in found[0].split("|")[0] if c.isalnum()).upper()
 
 
+@lru_cache(maxsize=4096)
 def _match_name(name: str) -> str | None:
+    # Cached by name: the files of one publisher repeat the spellings that need the regular expressions.
     key = name.casefold()
     if key in _exact_names():
         return _exact_names()[key]
