@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -115,8 +116,8 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     if parsed.has_duplicates(entity):
         _check_duplicates(raw, parsed.frame())
     warnings = _rank(parsed)
+    parsed.columns["sheet"] = _texts([found.sheet], np.zeros(len(parsed.value), dtype=np.intp))
     out = parsed.frame(OUTPUT)
-    out["sheet"] = found.sheet
     if ignored:
         warnings.insert(0, f"ignored columns the template does not define: {', '.join(repr(c) for c in ignored)}")
     if warnings:
@@ -138,6 +139,7 @@ OUTPUT = (
     "entity",
     "is_aggregate",
     "rank_official",
+    "sheet",
 )
 
 # --- the rows, column by column ---------------------------------------------------------------------------------
@@ -295,12 +297,25 @@ def _recode(values: list[object], codes: np.ndarray) -> tuple[np.ndarray, list[o
     return remap[codes], list(index)
 
 
+_SMALL = 2000  # rows: below this, plain Python beats the fixed cost of a call into pandas or Arrow
+
+
+def _factorize(keys: np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, int]:
+    """Each key's code and the number of distinct keys (codes in order of appearance, or of the keys when
+    ``sort``)."""
+    if len(keys) < _SMALL:
+        seen = keys.tolist()
+        index = {k: i for i, k in enumerate(sorted(set(seen)) if sort else dict.fromkeys(seen))}
+        return np.array([index[k] for k in seen], dtype=np.intp), len(index)
+    codes, uniques = pd.factorize(keys, sort=sort)
+    return codes, len(uniques)
+
+
 def _combine(*parts: tuple[np.ndarray, int], sort: bool = False) -> tuple[np.ndarray, int]:
     """A code per distinct combination of the parts' codes (numbered in the parts' order when ``sort``)."""
     code, size = parts[0]
     for other, n in parts[1:]:
-        code, uniques = pd.factorize(code.astype(np.int64) * n + other, sort=sort)
-        size = len(uniques)
+        code, size = _factorize(code.astype(np.int64) * n + other, sort=sort)
     return code, size
 
 
@@ -309,7 +324,15 @@ def _texts(values: list[object], codes: np.ndarray) -> object:
     text at all; taken from the distinct values in Arrow."""
     if all(v is None for v in values):
         return np.full(len(codes), None, dtype=object)
+    if len(codes) < _SMALL:
+        return _objects(values, codes)  # the table makes str of them
     return pd.array(pa.array(values, type=pa.large_string()).take(codes), dtype="str")
+
+
+def _objects(values: list[object], codes: np.ndarray) -> np.ndarray:
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    return table[codes]
 
 
 def _numbers(values: list[object], codes: np.ndarray) -> np.ndarray:
@@ -335,6 +358,13 @@ def _whole_numbers(numbers: np.ndarray) -> np.ndarray:
     return np.where(present, numbers, np.nan)
 
 
+class _Later(NamedTuple):
+    """A text column the table needs only for a message (country, unit, citation): taken when it is built."""
+
+    values: list[object]
+    codes: np.ndarray
+
+
 @dataclass
 class _Parsed:
     """The data rows: each column's distinct parsed values and each row's code, and the table's columns."""
@@ -347,7 +377,8 @@ class _Parsed:
 
     def frame(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """The table (as the rows built it); ``columns``: only these."""
-        return pd.DataFrame({c: self.columns[c] for c in (columns or self.columns)})
+        chosen = {c: self.columns[c] for c in (columns or self.columns)}
+        return pd.DataFrame({c: _texts(*v) if isinstance(v, _Later) else v for c, v in chosen.items()})
 
     def code(self, column: str) -> tuple[np.ndarray, int]:
         codes, values = self.keys[column]
@@ -426,7 +457,8 @@ def _parse(
     def code(cid: str) -> np.ndarray:
         return distinct[cid][0]
 
-    keys = {cid: _recode(parsed[cid], code(cid)) for cid in _CELLS if cid in COLUMNS and cid != "reference_period"}
+    keys = {cid: _recode(parsed[cid], code(cid)) for cid in ("source", "edition", "country", "indicator")}
+    keys |= {cid: _recode(parsed[cid], code(cid)) for cid in ("unit", "higher_is_better", "citation")}
     # An empty reference period is the edition year: one period per distinct pair of period and edition cells.
     editions = parsed["edition"]
     pair, pairs = pd.factorize(code("reference_period").astype(np.int64) * len(editions) + code("edition"))
@@ -443,19 +475,19 @@ def _parse(
         "source": _texts(parsed["source"], code("source")),
         "edition": np.array(keys["edition"][1], dtype=np.int64)[keys["edition"][0]],
         "reference_period": _texts(periods, pair),
-        "country": _texts(parsed["country"], code("country")),
+        "country": _Later(parsed["country"], code("country")),
         "indicator": _texts(parsed["indicator"], code("indicator")),
         "value": value if published.any() else np.full(n, None, dtype=object),
         "value_status": _texts(["missing", "published"], published.astype(np.intp)),
         "decimals": _whole_numbers(decimals),
         "rank": _numbers(parsed["rank"], code("rank")),
-        "unit": _texts(parsed["unit"], code("unit")),
+        "unit": _Later(parsed["unit"], code("unit")),
         "higher_is_better": higher,
-        "citation": _texts(parsed["citation"], code("citation")),
+        "citation": _Later(parsed["citation"], code("citation")),
     }
     if titles:  # an optional column the file does not have is empty text
         for cid in OPTIONAL:
-            columns[cid] = _texts(parsed[cid], code(cid)) if cid in parsed else _texts([""], np.zeros(n, np.intp))
+            columns[cid] = _Later(parsed[cid], code(cid)) if cid in parsed else _Later([""], np.zeros(n, np.intp))
     columns["source_row"] = lines
     return _Parsed(keys, columns, value, published, higher)
 
@@ -640,7 +672,7 @@ def _check_duplicates(raw: RawFile, df: pd.DataFrame) -> None:
 def _rank(parsed: _Parsed) -> list[str]:
     """Typed ranks are published; an indicator typed with no rank at all is ranked here (computed)."""
     warnings: list[str] = []
-    typed_ranks = pd.Series(parsed.columns["rank"]).astype("Int32").array
+    typed_ranks = _int32(parsed.columns["rank"])
     parsed.columns["rank"] = typed_ranks
     typed = ~typed_ranks.isna()
     ranks = typed_ranks.to_numpy(dtype="float64", na_value=np.nan)
@@ -682,6 +714,19 @@ def _rank(parsed: _Parsed) -> list[str]:
     parsed.columns["rank"] = pd.arrays.IntegerArray(np.nan_to_num(ranks).astype(np.int32), np.isnan(ranks))
     parsed.columns["rank_official"] = pd.arrays.BooleanArray(official == 1, official < 0)
     return warnings
+
+
+def _int32(column: np.ndarray) -> pd.arrays.IntegerArray:
+    """``Series(column).astype("Int32")`` of the rank column (pandas itself, and its error, for a rank that does
+    not fit)."""
+    if column.dtype == object:
+        if all(v is None for v in column):
+            return pd.arrays.IntegerArray(np.zeros(len(column), dtype=np.int32), np.ones(len(column), dtype=bool))
+    else:
+        missing = np.isnan(column) if column.dtype == np.float64 else np.zeros(len(column), dtype=bool)
+        if column[~missing].max() <= np.iinfo(np.int32).max:
+            return pd.arrays.IntegerArray(np.where(missing, 0, column).astype(np.int32), missing)
+    return pd.Series(column).astype("Int32").array
 
 
 def _runs(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
