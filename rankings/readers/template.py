@@ -254,6 +254,10 @@ def _distinct(cells: np.ndarray, texts: bool) -> tuple[np.ndarray, list[object]]
     """Each cell's code and the distinct cells. A cell's type is part of it: a workbook's 1, 1.0, True and "1" are
     four cells (a rank of True is refused, a rank of 1 is not). ``texts``: the cells are known to be text or None."""
     n = len(cells)
+    if texts and n < _SMALL:
+        seen: dict[object, int] = {}
+        codes = np.array([seen.setdefault(c, len(seen)) for c in cells.tolist()], dtype=np.intp)
+        return codes, list(seen)
     if texts or set(map(type, cells)) <= {str, type(None)}:
         # A column repeats its cell row after row (a file's source, edition, unit and citation, a country's rows):
         # where it does, only the first cell of each run is hashed.
@@ -325,14 +329,13 @@ def _texts(values: list[object], codes: np.ndarray) -> object:
     if all(v is None for v in values):
         return np.full(len(codes), None, dtype=object)
     if len(codes) < _SMALL:
-        return _objects(values, codes)  # the table makes str of them
-    return pd.array(pa.array(values, type=pa.large_string()).take(codes), dtype="str")
+        texts = pa.array([values[c] for c in codes.tolist()], type=pa.large_string())
+    else:
+        texts = pa.array(values, type=pa.large_string()).take(codes)
+    return pd.arrays.ArrowStringArray(texts, dtype=_STR)
 
 
-def _objects(values: list[object], codes: np.ndarray) -> np.ndarray:
-    table = np.empty(len(values), dtype=object)
-    table[:] = values
-    return table[codes]
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default for text ("str")
 
 
 def _numbers(values: list[object], codes: np.ndarray) -> np.ndarray:
@@ -378,7 +381,7 @@ class _Parsed:
     def frame(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """The table (as the rows built it); ``columns``: only these."""
         chosen = {c: self.columns[c] for c in (columns or self.columns)}
-        return pd.DataFrame({c: _texts(*v) if isinstance(v, _Later) else v for c, v in chosen.items()})
+        return pd.DataFrame({c: _texts(*v) if isinstance(v, _Later) else v for c, v in chosen.items()}, copy=False)
 
     def code(self, column: str) -> tuple[np.ndarray, int]:
         codes, values = self.keys[column]
