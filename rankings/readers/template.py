@@ -27,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rankings import countries, metadata, peer_groups
 from rankings.errors import InputError
@@ -351,6 +352,45 @@ def _numbers(values: list[object], codes: np.ndarray) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)[codes]
 
 
+def _value_arrays(
+    numbers: list[tuple[float | None, int | None] | None], codes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's value (NaN: none) and decimals (-1: none, for a missing value or a number a workbook stores) from
+    the distinct cells' (value, decimals)."""
+    pairs = [(None, None) if p is None else p for p in numbers]
+    value = np.fromiter((np.nan if v is None else v for v, _ in pairs), dtype=np.float64, count=len(pairs))
+    decimals = np.fromiter((-1 if v is None or d is None else d for v, d in pairs), np.int64, len(pairs))
+    return value[codes], decimals[codes]
+
+
+_PLAIN_NUMBER_RE2 = r"^-?[0-9]+(\.[0-9]*)?$"  # _PLAIN_NUMBER, in Arrow's regular expressions
+
+
+def _values_in_bulk(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_value_cell` of a column of text cells as :func:`_value_arrays` gives it, and whether each cell was
+    taken. Most values in a file are distinct, and most are written plainly (``87.30``): Arrow parses those (to the
+    same double as ``float``; at most 40 characters), the others are parsed once per distinct cell."""
+    n = len(cells)
+    value = np.full(n, np.nan)
+    decimals = np.full(n, -1, dtype=np.int64)
+    ok = np.ones(n, dtype=bool)
+    text = pa.array(cells, type=pa.large_string())
+    plain = pc.and_(pc.match_substring_regex(text, _PLAIN_NUMBER_RE2), pc.less_equal(pc.binary_length(text), 40))
+    plain = plain.fill_null(False).to_numpy(zero_copy_only=False)
+    if plain.any():
+        chosen = text.filter(pa.array(plain))
+        value[plain] = pc.cast(chosen, pa.float64()).to_numpy()
+        dot = pc.find_substring(chosen, ".").to_numpy()
+        decimals[plain] = np.where(dot >= 0, pc.binary_length(chosen).to_numpy() - dot - 1, 0)
+    other = np.flatnonzero(~plain)
+    if len(other):
+        codes, uniques = _distinct(cells[other], True)
+        numbers, taken = _each(uniques, _value_cell)
+        value[other], decimals[other] = _value_arrays(numbers, codes)  # type: ignore[arg-type]
+        ok[other] = taken[codes]
+    return value, decimals, ok
+
+
 def _whole_numbers(numbers: np.ndarray) -> np.ndarray:
     """:func:`_numbers` of whole numbers 0 or more, -1 for None."""
     present = numbers >= 0
@@ -428,7 +468,8 @@ def _parse(
     positions = {cid: pos for cid, pos in col.items() if cid in COLUMNS or titles}
     cells = _columns(rows, positions)
     texts = raw.kind == "csv"  # a CSV file's cells are text (None past the end of a short row)
-    distinct = {cid: _distinct(c, texts) for cid, c in cells.items()}
+    bulk = texts and len(rows) >= _SMALL  # values: each cell parsed in Arrow (see _values_in_bulk)
+    distinct = {cid: _distinct(c, texts) for cid, c in cells.items() if not (bulk and cid == "value")}
     lines = np.arange(first_row + 1, first_row + 1 + len(rows), dtype=np.int64)
     maybe_blank = np.ones(len(rows), dtype=bool)
     for codes, uniques in sorted(distinct.values(), key=lambda d: len(d[1])):
@@ -443,7 +484,7 @@ def _parse(
             if not keep.any():
                 return None
             cells = {cid: c[keep] for cid, c in cells.items()}
-            distinct = {cid: _distinct(c, texts) for cid, c in cells.items()}
+            distinct = {cid: _distinct(cells[cid], texts) for cid in distinct}
             lines = lines[keep]
     n = len(lines)
     parsed: dict[str, list[object]] = {}
@@ -452,6 +493,9 @@ def _parse(
         parsed[cid], ok = _each(uniques, _CELLS[cid])
         if not ok.all():
             bad |= ~ok[codes]
+    if bulk:
+        value, decimals, ok = _values_in_bulk(cells["value"])
+        bad |= ~ok
     if bad.any():
         for i in np.flatnonzero(bad).tolist():
             _parse_row(raw, int(lines[i]), {cid: c[i] for cid, c in cells.items()})  # raises
@@ -467,12 +511,9 @@ def _parse(
     pair, pairs = pd.factorize(code("reference_period").astype(np.int64) * len(editions) + code("edition"))
     periods = [parsed["reference_period"][p // len(editions)] or str(editions[p % len(editions)]) for p in pairs]
     keys["reference_period"] = _recode(periods, pair)
-    numbers: list[tuple[float | None, int | None]] = parsed["value"]  # type: ignore[assignment]
-    value_of = np.fromiter((np.nan if v is None else v for v, _ in numbers), dtype=np.float64, count=len(numbers))
-    value = value_of[code("value")]
+    if not bulk:
+        value, decimals = _value_arrays(parsed["value"], code("value"))  # type: ignore[arg-type]
     published = ~np.isnan(value)  # a published value is a number (parse_number gives None, never NaN)
-    decimals_of = np.fromiter((-1 if v is None or d is None else d for v, d in numbers), np.int64, len(numbers))
-    decimals = decimals_of[code("value")]  # -1: none (a missing value, or a number the workbook stores)
     higher = np.array(parsed["higher_is_better"], dtype=bool)[code("higher_is_better")]
     columns: dict[str, object] = {
         "source": _texts(parsed["source"], code("source")),

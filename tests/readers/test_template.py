@@ -389,7 +389,8 @@ def assert_reads_as_rowwise(path: Path) -> pd.DataFrame | str:
 
 NAMES = [
     "DNK", "FIN", "Estonia", "SE", "NO", "Germany", "FRA", "Latvia", "LT", "Republic of Korea", "NA", "Poland ",
-    "ITA", "ES", "Portugal", "AUT", "BE", "Netherlands", "IRL", "HU",
+    "ITA", "ES", "Portugal", "AUT", "BE", "Netherlands", "IRL", "HU", "CZE", "SVK", "SVN", "HRV", "ROU", "BGR",
+    "CYP", "MLT", "LUX", "ISL", "CHE", "GBR", "USA", "CAN", "MEX", "JPN", "AUS", "NZL", "CHL", "COL",
 ]  # fmt: skip
 
 
@@ -420,9 +421,9 @@ def generated_rows(seed: int, n: int) -> list[list[str]]:
     return rows
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_generated_files_read_as_row_by_row(tmp_path: Path, seed: int) -> None:
-    rows = generated_rows(seed, 1500)
+@pytest.mark.parametrize(("seed", "size"), [(1, 300), (2, 1500), (3, 6000)])
+def test_generated_files_read_as_row_by_row(tmp_path: Path, seed: int, size: int) -> None:
+    rows = generated_rows(seed, size)  # a small file and a large one (read in bulk)
     obs = assert_reads_as_rowwise(csv_file(tmp_path, rows))
     assert isinstance(obs, pd.DataFrame) and len(obs) == len(rows)
     assert obs["rank_official"].isna().any() and (~obs["rank_official"].fillna(True)).any()  # computed ranks too
@@ -475,7 +476,7 @@ BROKEN = [
 
 @pytest.mark.parametrize(("column", "bad"), BROKEN)
 def test_broken_files_fail_as_row_by_row(tmp_path: Path, column: str, bad: str) -> None:
-    rows = generated_rows(5, 2000)
+    rows = generated_rows(5, 5000)  # read in bulk (over 2,000 rows)
     for k in (600, 750, 900):  # the same bad cell in three rows, far from the first row
         rows[k][HEADER.index(column)] = bad
     message = assert_reads_as_rowwise(csv_file(tmp_path, rows))
@@ -483,12 +484,12 @@ def test_broken_files_fail_as_row_by_row(tmp_path: Path, column: str, bad: str) 
 
 
 def test_duplicates_and_a_known_source_out_of_range_fail_as_row_by_row(tmp_path: Path) -> None:
-    rows = generated_rows(6, 2000)
+    rows = generated_rows(6, 5000)
     rows[800] = list(rows[300])
     rows[800][3] = {"DNK": "Denmark", "SE": "SWE"}.get(rows[300][3], rows[300][3])  # the same country, spelt anew
     message = assert_reads_as_rowwise(csv_file(tmp_path, rows))
     assert "give the same observation twice" in message
-    rows = generated_rows(6, 2000)
+    rows = generated_rows(6, 5000)
     k = next(k for k, r in enumerate(rows) if r[0] == "un_egov" and k > 600)
     rows[k][5] = "7"
     message = assert_reads_as_rowwise(csv_file(tmp_path, rows, name="u.csv"))
