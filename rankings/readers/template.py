@@ -18,6 +18,7 @@ citation that differs between rows of one indicator or edition. Ranks typed in a
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -318,6 +319,11 @@ def _factorize(keys: np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, int
 
 def _combine(*parts: tuple[np.ndarray, int], sort: bool = False) -> tuple[np.ndarray, int]:
     """A code per distinct combination of the parts' codes (numbered in the parts' order when ``sort``)."""
+    if math.prod(n for _, n in parts) < 2**62:  # one number per combination (mixed radix), factorised once
+        key = parts[0][0].astype(np.int64)
+        for other, n in parts[1:]:
+            key = key * n + other
+        return _factorize(key, sort=sort)
     code, size = parts[0]
     for other, n in parts[1:]:
         code, size = _factorize(code.astype(np.int64) * n + other, sort=sort)
