@@ -735,7 +735,7 @@ def _rank(parsed: _Parsed) -> list[str]:
     untyped_group = np.bincount(group[typed], minlength=group.max() + 1) == 0
     computed = np.flatnonzero(published & untyped_group[group])
     if len(computed):  # competition ("1224") ranks: 1 + the rows of the group with a better value
-        order = computed[np.lexsort((better_first[computed], group[computed]))]
+        order = _sorted(computed, group, better_first)
         new_group, new_tie = _runs(group[order], better_first[order])
         position = np.arange(len(order))
         tie_start = np.maximum.accumulate(np.where(new_tie, position, 0))
@@ -744,7 +744,7 @@ def _rank(parsed: _Parsed) -> list[str]:
         official[order] = 0
     checked = np.flatnonzero(published & typed)
     if len(checked):  # typed ranks that contradict the values: a better value with a worse rank in one group
-        order = checked[np.lexsort((better_first[checked], group[checked]))]
+        order = _sorted(checked, group, better_first)
         g, r = group[order], ranks[order].astype(np.int64)
         new_group, new_tie = _runs(g, better_first[order])
         starts = np.flatnonzero(new_tie)
@@ -777,6 +777,13 @@ def _int32(column: np.ndarray) -> pd.arrays.IntegerArray:
         if column[~missing].max() <= np.iinfo(np.int32).max:
             return pd.arrays.IntegerArray(np.where(missing, 0, column).astype(np.int32), missing)
     return pd.Series(column).astype("Int32").array
+
+
+def _sorted(rows: np.ndarray, group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """``rows`` sorted by group, then key (rows with equal keys in any order): one sort of a whole number."""
+    position = np.empty(len(rows), dtype=np.int64)
+    position[np.argsort(key[rows])] = np.arange(len(rows))
+    return rows[np.argsort(group[rows].astype(np.int64) * len(rows) + position)]
 
 
 def _runs(group: np.ndarray, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
