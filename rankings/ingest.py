@@ -3,6 +3,11 @@
 Each raw file is detected by content, read by its publisher's reader, validated against the data contract and
 committed to the store on its own: a file that fails leaves everything stored before it (including its own
 previous version) untouched, and the store mirrors the raw folder (a removed file's observations go too).
+
+Three threads share the work, and the order stays that of the files: :class:`ReadAhead` parses the next files'
+sheets (python-calamine parses without holding the interpreter, beside the imports and the file before),
+the main thread detects, reads and validates, and :class:`Committer` writes each file's Parquet parts, waits for
+the disk and saves the manifest, one file after the other.
 """
 
 from __future__ import annotations
