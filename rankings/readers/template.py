@@ -303,7 +303,8 @@ def _recode(values: list[object], codes: np.ndarray) -> tuple[np.ndarray, list[o
     return remap[codes], list(index)
 
 
-_SMALL = 2000  # rows: below this, plain Python beats the fixed cost of a call into pandas or Arrow
+_INT64_MAX = int(np.iinfo(np.int64).max)
+_SMALL = 256  # rows: below this, plain Python beats the fixed cost of a call into pandas or Arrow
 
 
 def _factorize(keys: np.ndarray, *, sort: bool = False) -> tuple[np.ndarray, int]:
@@ -351,7 +352,7 @@ def _numbers(values: list[object], codes: np.ndarray) -> np.ndarray:
     present = np.array([v is not None for v in values], dtype=bool)[codes]
     if not present.any():
         return np.full(len(codes), None, dtype=object)
-    if any(type(v) is int and v > np.iinfo(np.int64).max for v in values):  # as the rows make of such a number
+    if any(type(v) is int and v > _INT64_MAX for v in values):  # as the rows make of such a number
         return pd.DataFrame.from_records([{"x": v} for v in values])["x"].to_numpy()[codes]
     if present.all() and all(type(v) is int for v in values):
         return np.array(values, dtype=np.int64)[codes]
