@@ -84,6 +84,7 @@ def headline_series(focus: str | None = None, processed: Path | str = DEFAULT_PR
         f"SELECT * FROM headline_series_summary {where} ORDER BY source, edition, rank NULLS LAST, entity",
         None if focus is None else {"focus": focus},
         processed=processed,
+        arrow=focus is None,  # tens of thousands of rows at scale (see db.query)
         tables={"headline_series_summary": HEADLINE_SERIES},
     )
 
@@ -173,6 +174,7 @@ def periods_within_edition(source: str, edition: int, processed: Path | str = DE
         """,
         [source, edition],
         processed=processed,
+        arrow=True,
     )
 
 
@@ -197,6 +199,7 @@ def edition(
         """,
         params,
         processed=processed,
+        arrow=True,
     )
 
 
@@ -222,6 +225,7 @@ def editions(
         """,
         params,
         processed=processed,
+        arrow=True,
     )
 
 
@@ -254,7 +258,9 @@ def rank_change_rows(
 
 def observations(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     """The whole tidy table (for download)."""
-    return db.query("SELECT * FROM observations ORDER BY source, edition, indicator, entity", processed=processed)
+    return db.query(
+        "SELECT * FROM observations ORDER BY source, edition, indicator, entity", processed=processed, arrow=True
+    )
 
 
 def indicator_metadata(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
@@ -276,4 +282,5 @@ def country_observations(iso3: str, processed: Path | str = DEFAULT_PROCESSED) -
         """,
         [iso3],
         processed=processed,
+        arrow=True,
     )
