@@ -192,16 +192,16 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 def period_end(reference_period: str) -> date:
     """The last day of a reference period (``2022``, ``2021-2022``, ``2021+2022``, ``2022-06``, ``2022-06-30``)."""
     text = str(reference_period).strip()
-    if m := _YEAR.match(text):
-        return date(int(m.group(1)), 12, 31)
-    if m := _RANGE.match(text):
-        return date(int(m.group(2)), 12, 31)
-    if m := _MONTH.match(text):
-        year, month = int(m.group(1)), int(m.group(2))
-        return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date()
     try:
+        if m := _YEAR.match(text):
+            return date(int(m.group(1)), 12, 31)
+        if m := _RANGE.match(text):
+            return date(int(m.group(2)), 12, 31)
+        if m := _MONTH.match(text):
+            year, month = int(m.group(1)), int(m.group(2))
+            return (pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)).date()
         return date.fromisoformat(text)
-    except ValueError:
+    except ValueError:  # no such date: month 13, year 0, 2023-02-30
         raise InputError(None, f"reference period {reference_period!r} has no end date this tool understands") from None
 
 

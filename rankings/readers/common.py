@@ -95,6 +95,7 @@ def find_header(
 
 
 _INFINITE = (math.inf, -math.inf)
+MAX_WHOLE = 2**31 - 1  # ranks and editions are stored as 32-bit integers
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
@@ -148,7 +149,10 @@ def _parse_text(cell: str) -> tuple[float | None, int | None]:
         text = text.replace(",", ".")  # decimal comma
     mantissa = _EXPONENT.split(text, maxsplit=1)[0]
     decimals = len(mantissa.split(".", 1)[1]) if "." in mantissa else 0
-    return float(text), decimals
+    value = float(text)
+    if not math.isfinite(value):  # 1e400
+        raise ValueError(f"{text!r} is not a finite number")
+    return value, decimals
 
 
 def parse_int(cell: Cell) -> int | None:
@@ -158,6 +162,8 @@ def parse_int(cell: Cell) -> int | None:
         return None
     if value != int(value):
         raise ValueError(f"{cell!r} is not a whole number")
+    if abs(value) > MAX_WHOLE:
+        raise ValueError(f"{cell!r} is too large for a rank or a year")
     return int(value)
 
 

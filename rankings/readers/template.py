@@ -196,8 +196,8 @@ _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.([0-9]*))?")
 
 def _value_cell(cell: object) -> tuple[float | None, int | None]:
     """:func:`parse_number`, with a short way for a number written plainly (``87.30``, ``-2``, ``5.``)."""
-    if type(cell) is str and (plain := _PLAIN_NUMBER.fullmatch(cell)):
-        return float(cell), len(plain[1] or "")
+    if type(cell) is str and (plain := _PLAIN_NUMBER.fullmatch(cell)) and len(cell) <= 40:
+        return float(cell), len(plain[1] or "")  # 40 digits or fewer: always finite
     return parse_number(cell)
 
 
@@ -582,8 +582,9 @@ def _parse_row(raw: RawFile, line: int, cells: dict[str, object]) -> dict:
         raise raw.fail(f"{where}: value {exc}; type the number as printed (e.g. 87.3), or leave it empty") from None
     try:
         rank = parse_int(cells["rank"])
-    except ValueError:
-        raise raw.fail(f"{where}: rank {_text(cells['rank'])!r} is not a whole number") from None
+    except ValueError as exc:
+        problem = "is too large" if "too large" in str(exc) else "is not a whole number"
+        raise raw.fail(f"{where}: rank {_text(cells['rank'])!r} {problem}") from None
     if rank is not None and rank < 1:
         raise raw.fail(f"{where}: rank {rank} is below 1 (ranks start at 1)")
     unit = _text(cells["unit"])
@@ -835,7 +836,9 @@ def metadata_of(raw: RawFile) -> tuple[pd.DataFrame, pd.DataFrame]:
     sheet = raw.sheet(found.sheet)
     col, _ = _positions(raw, found)
     parsed = _parse(raw, sheet.rows, found.header_row + 1, col, titles=True)
-    df = parsed.frame() if parsed is not None else pd.DataFrame.from_records([])
+    if parsed is None:  # a header and no rows: nothing to describe
+        return metadata.sources_frame().iloc[0:0], metadata.indicators_frame().iloc[0:0]
+    df = parsed.frame()
     known = set(metadata.sources())
     new = df[~df["source"].isin(known)]
     sources = (

@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rankings import countries, readers
+from rankings import countries, metadata, readers
 from rankings.errors import InputError
 from rankings.ingest import ingest, read_file
 from rankings.rawfile import RawFile, sha256_of
@@ -540,3 +540,32 @@ def test_computed_ranks_tie_and_respect_direction_per_group(tmp_path: Path) -> N
         (2024, "a", "SWE"): (pd.NA, pd.NA), (2024, "b", "DNK"): (2, False), (2024, "b", "FIN"): (1, False),
         (2023, "a", "DNK"): (2, False), (2023, "a", "FIN"): (1, False),
     }  # fmt: skip
+
+
+# Found while making the reader column-wise: these crashed with a traceback (or stored an infinite value).
+@pytest.mark.parametrize(
+    ("over", "pattern"),
+    [
+        ({"reference_period": "2023-13"}, r"reference_period '2023-13' is not a year"),
+        ({"reference_period": "0000"}, r"reference_period '0000' is not a year"),
+        ({"rank": "3000000000"}, r"rank '3000000000' is too large"),
+        ({"rank": "1e400"}, r"rank '1e400' is not a whole number"),
+        ({"edition": "1e400"}, r"edition '1e400' is not an edition year"),
+        ({"value": "1e400"}, r"value '1e400' is not a finite number"),
+        ({"value": "-" + "9" * 400}, r"value .-9+. is not a finite number"),
+    ],
+)
+@pytest.mark.parametrize("size", [1, 300])  # small files are read in plain Python, large ones partly in Arrow
+def test_impossible_numbers_and_dates_fail_with_a_message(
+    tmp_path: Path, over: dict[str, str], pattern: str, size: int
+):
+    rows = [row("SWE", reference_period=str(1700 + i)) for i in range(size)]
+    rows[-1] = row("NOR", **over)
+    fails(csv_file(tmp_path, rows), rf"row {size + 1}: " + pattern)
+
+
+def test_metadata_of_a_template_with_a_header_and_no_rows(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, [])
+    sources, indicators = template.metadata_of(RawFile(path, path.name))
+    assert sources.empty and indicators.empty
+    assert list(sources.columns) == list(metadata.sources_frame().columns)
