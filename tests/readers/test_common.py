@@ -70,3 +70,16 @@ def test_groups_any_and_competition_ranks_with_ties():
     assert ranks[~np.isnan(values)].tolist() == [1.0, 4.0, 1.0, 5.0, 1.0]
     assert np.isnan(ranks[4])
     assert ranks_in_groups(values, np.zeros(6, dtype=np.int64), ~np.isnan(values), higher_is_better=False)[3] == 1
+
+
+def test_numbers_too_large_are_refused():
+    import pytest
+
+    from rankings.readers.common import parse_int
+
+    for text in ("1e400", "-1e400", "9" * 400):
+        with pytest.raises(ValueError, match="not a finite number"):
+            parse_number(text)
+    with pytest.raises(ValueError, match="too large"):
+        parse_int("3000000000")
+    assert parse_int("2147483647") == 2147483647
