@@ -74,19 +74,28 @@ def headline_series(focus: str | None = None, processed: Path | str = DEFAULT_PR
     With ``focus`` (an ISO3 code), only what a country's cards read (:func:`rankings.overview.build_cards`): the
     focus country's rows, and every country's rows of each source's latest edition (leader, neighbours, ties).
     """
-    where = ""
-    if focus is not None:
-        where = """
-            WHERE iso3 = $focus
-               OR (source, edition) IN (SELECT source, max(edition) FROM headline_series_summary GROUP BY source)
-        """
+    if focus is None:
+        return db.query(
+            "SELECT * FROM headline_series_summary ORDER BY source, edition, rank NULLS LAST, entity",
+            processed=processed,
+            tables={"headline_series_summary": HEADLINE_SERIES},
+            arrow=True,  # tens of thousands of rows at scale (see db.query)
+        )
     return db.query(
-        f"SELECT * FROM headline_series_summary {where} ORDER BY source, edition, rank NULLS LAST, entity",
-        None if focus is None else {"focus": focus},
+        """
+        SELECT * EXCLUDE (latest) FROM headline_cards_summary WHERE iso3 = $focus OR latest
+        ORDER BY source, edition, rank NULLS LAST, entity
+        """,
+        {"focus": focus},
         processed=processed,
-        arrow=focus is None,  # tens of thousands of rows at scale (see db.query)
-        tables={"headline_series_summary": HEADLINE_SERIES},
+        tables={"headline_series_summary": HEADLINE_SERIES, "headline_cards_summary": HEADLINE_CARDS},
     )
+
+
+# The headline series with a flag on the rows of each source's latest edition (what every country's card reads).
+HEADLINE_CARDS = """
+    SELECT *, edition = max(edition) OVER (PARTITION BY source) AS latest FROM headline_series_summary
+"""
 
 
 # The sources table holds each source's headline indicator (from the reviewed metadata).
