@@ -2,7 +2,8 @@
 
 Questions without arguments summarise the whole store, and every page asks some of them on every visit: their
 answers are derived tables (see :func:`rankings.db.query`), computed once per store version, and the function
-reads the small table. Questions with arguments filter the views, which DuckDB pushes down to the Parquet parts.
+reads the small table. Questions with arguments filter the views, which DuckDB pushes down to the Parquet parts
+(lists of values as ``IN`` lists, see :func:`_in`), and select the rows and columns their page reads.
 """
 
 from __future__ import annotations
