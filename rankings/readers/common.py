@@ -360,3 +360,24 @@ def int_array(values: np.ndarray, dtype: str = "Int32") -> pd.api.extensions.Ext
 def bool_array(values: np.ndarray, known: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """A nullable boolean array: ``values`` where ``known``, null elsewhere."""
     return pd.arrays.BooleanArray(values.astype(bool), ~known.astype(bool))
+
+
+def statuses_and_ranks(
+    df: pd.DataFrame, value: np.ndarray, indicator: np.ndarray, period: np.ndarray, country_groups: np.ndarray
+) -> None:
+    """Set ``value_status``, ``rank`` and ``rank_official`` of a table whose publisher prints no ranks (the EU's).
+
+    Not assessed: a country with no value at all in its group (``country_groups``: it was not in that measurement),
+    or an indicator no country has in a period (not measured then); any other gap is a missing value. Ranks are
+    competition ranks ("1224") among countries, per edition, period and indicator, marked computed.
+    """
+    published = ~np.isnan(value)
+    country_has_any = any_in_group(published, country_groups)
+    indicator_has_any = any_in_group(published, group_codes(indicator, period))
+    df["value_status"] = np.where(
+        published, "published", np.where(country_has_any & indicator_has_any, "missing", "not_assessed")
+    )
+    rankable = published & ~df["is_aggregate"].to_numpy(dtype=bool)
+    groups = group_codes(df["edition"].to_numpy(), period, indicator)
+    df["rank"] = int_array(ranks_in_groups(value, groups, rankable))
+    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), rankable)

@@ -31,17 +31,14 @@ from rankings.rawfile import RawFile
 from rankings.readers.common import (
     Detection,
     Mapped,
-    any_in_group,
-    bool_array,
     find_header,
     first_true,
     group_codes,
-    int_array,
     map_distinct,
     parse_int,
     parse_number,
     per_value,
-    ranks_in_groups,
+    statuses_and_ranks,
 )
 from rankings.readers.eu_egov_benchmark import sheets_with_header
 
@@ -229,17 +226,7 @@ def _finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
     indicator = df["indicator"].to_numpy(dtype=object)
     period = df["reference_period"].to_numpy(dtype=object)
     _check_plausible(raw, df, indicator, value)
-    published = ~np.isnan(value)
-    country_has_any = any_in_group(published, group_codes(df["name"].to_numpy(dtype=object), period))
-    indicator_has_any = any_in_group(published, group_codes(indicator, period))
-    df["value_status"] = np.where(
-        published, "published", np.where(country_has_any & indicator_has_any, "missing", "not_assessed")
-    )
-    # Competition ranks ("1224", as common.competition_rank) among countries, per edition, period and indicator.
-    rankable = published & ~df["is_aggregate"].to_numpy(dtype=bool)
-    groups = group_codes(df["edition"].to_numpy(), period, indicator)
-    df["rank"] = int_array(ranks_in_groups(value, groups, rankable))
-    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), rankable)
+    statuses_and_ranks(df, value, indicator, period, group_codes(df["name"].to_numpy(dtype=object), period))
     return df.drop(columns=["name"])
 
 

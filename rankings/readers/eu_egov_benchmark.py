@@ -35,15 +35,12 @@ from rankings.layouts import is_scores_sheet as _is_scores_sheet
 from rankings.rawfile import Cell, RawFile, normalise_header
 from rankings.readers.common import (
     Detection,
-    any_in_group,
-    bool_array,
     find_header,
     group_codes,
-    int_array,
     map_distinct,
     parse_number,
     per_value,
-    ranks_in_groups,
+    statuses_and_ranks,
 )
 
 SOURCE = "eu_egov_benchmark"
@@ -348,20 +345,9 @@ def finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
     indicator = df["indicator"].to_numpy(dtype=object)
     period = df["reference_period"].to_numpy(dtype=object)
     _check_plausible(raw, df, indicator, value)
-    published = ~np.isnan(value)
-    # Not assessed: a country with no value at all in a column (it was not in that year's measurement), or an
-    # indicator no country has in a column (not measured that year). Any other gap is a missing value.
+    # A country is not assessed in a column (a series and period) in which it has no value at all.
     series = np.asarray(per_value(df["indicator"], series_of), dtype=object)
-    country_has_any = any_in_group(published, group_codes(df["name"].to_numpy(dtype=object), period, series))
-    indicator_has_any = any_in_group(published, group_codes(indicator, period))
-    df["value_status"] = np.where(
-        published, "published", np.where(country_has_any & indicator_has_any, "missing", "not_assessed")
-    )
-    # Competition ranks ("1224", as common.competition_rank) among countries, per edition, period and indicator.
-    rankable = published & ~df["is_aggregate"].to_numpy(dtype=bool)
-    groups = group_codes(df["edition"].to_numpy(), period, indicator)
-    df["rank"] = int_array(ranks_in_groups(value, groups, rankable))
-    df["rank_official"] = bool_array(np.zeros(len(df), dtype=bool), rankable)
+    statuses_and_ranks(df, value, indicator, period, group_codes(df["name"].to_numpy(dtype=object), period, series))
     return df.drop(columns=["name"])
 
 

@@ -15,7 +15,15 @@ import pandas as pd
 
 from rankings import countries, metadata
 from rankings.rawfile import RawFile
-from rankings.readers.common import Detection, find_header, parse_int, parse_number, per_value
+from rankings.readers.common import (
+    Detection,
+    bool_array,
+    find_header,
+    int_array,
+    parse_int,
+    parse_number,
+    per_value,
+)
 
 SOURCE = "un_egov"
 LAYOUT = "UN E-Government Survey data-center download"
@@ -139,9 +147,9 @@ def _table(
             "indicator": indicator,
             "value": value,
             "value_status": status,
-            "decimals": pd.array(digits, dtype="Float64").astype("Int8"),
-            "rank": pd.array(rank, dtype="Float64").astype("Int32"),
-            "rank_official": pd.array(np.where(np.isnan(official), None, official == 1), dtype="boolean"),
+            "decimals": int_array(digits, "Int8"),
+            "rank": int_array(rank),
+            "rank_official": bool_array(official == 1, ~np.isnan(official)),
             "sheet": found.sheet,
             "source_row": line,
         }
