@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rankings.errors import InputError
+from rankings.layouts import sheets_read_first
 from rankings.rawfile import DATA_SUFFIXES, RawFile, sha256_of
 from rankings.store import FileEntry, Manifest, Store
 
@@ -134,10 +135,6 @@ class ReadAhead:
     """
 
     def __init__(self, files: list[tuple[Path, str]], depth: int = 2) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from rankings.layouts import sheets_read_first
-
         self._files = files
         self._select = sheets_read_first
         self._depth = depth
@@ -179,8 +176,6 @@ class Committer:
     """
 
     def __init__(self, store: Store, manifest: Manifest) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
         self._store, self._manifest = store, manifest
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commit")
         self._pending: list[Future[None]] = []
