@@ -1,53 +1,36 @@
-"""Reviewed metadata: the parsed copies of the YAML files are used only for the very bytes they were made from."""
+"""Reviewed metadata: the YAML files are read as they are in git, with libyaml, and nothing is written beside them."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
+import yaml
 
 from rankings import metadata
 
 
-@pytest.fixture
-def reference(tmp_path: Path) -> Path:
-    folder = tmp_path / "reference"
-    shutil.copytree(
-        metadata.REFERENCE / "indicators", folder / "indicators", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    return folder
+def test_libyaml_parses_the_reference_files() -> None:
+    assert metadata.YAML_LOADER is yaml.CSafeLoader
 
 
-def test_a_compiled_copy_is_read_instead_of_the_yaml(reference, monkeypatch):
-    path = reference / "indicators" / "un_egov.yaml"
-    expected = metadata.load_yaml(path.read_text(encoding="utf-8"))
-    written = metadata.compile_reference(reference)
-    assert len(written) == len(list(reference.rglob("*.yaml")))
-
-    def no_parsing(text: str) -> None:
-        raise AssertionError("the YAML was parsed although a copy of these bytes exists")
-
-    monkeypatch.setattr(metadata, "load_yaml", no_parsing)
-    assert metadata.load_reference(path) == expected
-
-
-def test_a_changed_file_is_parsed_again_and_its_old_copy_dropped(reference, monkeypatch):
-    path = reference / "indicators" / "un_egov.yaml"
-    metadata.compile_reference(reference)
+def test_a_changed_file_is_read_as_it_now_is_and_nothing_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "indicators"
+    shutil.copytree(metadata.REFERENCE / "indicators", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    path = folder / "un_egov.yaml"
+    before = metadata.load_reference(path)
     path.write_text(path.read_text(encoding="utf-8").replace("E-Government Development Index", "EGDI (renamed)"))
-    parsed: list[str] = []
-    original = metadata.load_yaml
-    monkeypatch.setattr(metadata, "load_yaml", lambda text: parsed.append(text) or original(text))
-    data = metadata.load_reference(path)
-    assert parsed and "EGDI (renamed)" in str(data)
-    monkeypatch.undo()
-    metadata.compile_reference(reference)
-    assert len(list((path.parent / "__pycache__").glob("un_egov.*.pickle"))) == 1
+    after = metadata.load_reference(path)
+    assert "EGDI (renamed)" in str(after) and "EGDI (renamed)" not in str(before)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(p.name for p in [folder, *folder.iterdir()])
 
 
-def test_a_damaged_copy_falls_back_to_the_yaml(reference):
-    path = reference / "indicators" / "un_egov.yaml"
-    (compiled,) = [p for p in metadata.compile_reference(reference) if p.name.startswith("un_egov.")]
-    compiled.write_bytes(b"not a pickle")
-    assert metadata.load_reference(path) == metadata.load_yaml(path.read_text(encoding="utf-8"))
+def test_no_project_module_reads_or_writes_pycache() -> None:
+    root = Path(metadata.__file__).resolve().parents[1]
+    offenders = [
+        p.relative_to(root).as_posix()
+        for folder in ("rankings", "pages")
+        for p in (root / folder).rglob("*.py")
+        if "__pycache__" in p.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
