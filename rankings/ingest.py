@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from rankings.errors import InputError
 from rankings.layouts import sheets_read_first
-from rankings.rawfile import DATA_SUFFIXES, RawFile, sha256_of
+from rankings.rawfile import RawFile, scan, sha256_of
 from rankings.store import FileEntry, Manifest, Store
 
 # The readers, pandas and pyarrow are imported when a file has to be read: a run that finds every file unchanged
@@ -67,17 +67,6 @@ def code_fingerprint() -> str:
         digest.update(path.relative_to(PACKAGE).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def scan(raw_dir: Path) -> tuple[list[Path], list[Path]]:
-    """Data files (by suffix; content decides the layout) and everything else, which is ignored."""
-    data, ignored = [], []
-    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(raw_dir)
-        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
-            continue  # hidden files, markers, Excel lock files
-        (data if path.suffix.lower() in DATA_SUFFIXES else ignored).append(path)
-    return data, ignored
 
 
 def demo_checksums(raw_dir: Path) -> set[str]:

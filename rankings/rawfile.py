@@ -413,3 +413,14 @@ def normalise_header(cell: Cell) -> str:
 def _normalise_text(text: str) -> str:
     text = text.replace("\ufeff", "").replace("\n", " ").replace("\r", " ")
     return " ".join(text.lower().split()).strip(" :*")
+
+
+def scan(raw_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Data files (by suffix; content decides the layout) and everything else, which is ignored."""
+    data, ignored = [], []
+    for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(raw_dir)
+        if any(part.startswith(".") for part in rel.parts) or path.name.startswith("~$"):
+            continue  # hidden files, markers, Excel lock files
+        (data if path.suffix.lower() in DATA_SUFFIXES else ignored).append(path)
+    return data, ignored

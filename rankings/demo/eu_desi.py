@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rankings.demo import SEED, maturity_by_iso3
 from rankings.demo.eu_egov_benchmark import EU27, ISO3
+from rankings.demo.maturity import SEED, maturity_by_iso3
 
 EDITION = 2020
 YEARS = range(2015, EDITION + 1)

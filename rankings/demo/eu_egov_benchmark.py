@@ -21,7 +21,7 @@ import numpy as np
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from rankings.demo import SEED, maturity_by_iso3
+from rankings.demo.maturity import SEED, maturity_by_iso3
 
 EU27 = [
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",

@@ -17,7 +17,7 @@ import numpy as np
 
 from rankings import peer_groups
 from rankings.countries import display_name
-from rankings.demo import SEED, maturity_by_iso3
+from rankings.demo.maturity import SEED, maturity_by_iso3
 
 REFERENCE_YEAR = 2022
 DGI_DIMENSIONS = {

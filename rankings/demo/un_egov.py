@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rankings.demo import SEED, latent_maturity, un_members
+from rankings.demo.maturity import SEED, latent_maturity, un_members
 
 # How the UN spells some members (the library's short names differ).
 UN_SPELLINGS = {

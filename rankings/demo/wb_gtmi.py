@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rankings.demo import SEED, maturity_by_iso3, un_members
+from rankings.demo.maturity import SEED, maturity_by_iso3, un_members
 
 EDITIONS = (2020, 2022, 2025)
 COLUMNS = ["year", "country_code", "country_name", "grp", "gtmi", "cgsi", "psdi", "dcei", "gtei"]

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from rankings import metadata
-from rankings.survey.workbook import Meta, Question, parse_yes_no
+from rankings.survey.workbook import Meta, Question, parse_yes_no, show
 
 MAPPINGS_PATH = Path(__file__).resolve().parents[1] / "reference" / "survey_mappings.yaml"
 
@@ -168,8 +168,6 @@ def _format(value: float, source: str, indicator: str) -> str:
 
 def contradictions(q: Question, value: Any, meta: Meta, lookup: Lookup) -> list[str]:
     """Messages for every mapping by which the answer ``value`` to ``q`` contradicts a published figure."""
-    from rankings.survey.rules import show
-
     out = []
     for m in mappings():
         if not m.matches(q):

@@ -26,6 +26,7 @@ from rankings.survey.workbook import (
     parse_date,
     parse_number,
     parse_yes_no,
+    show,
     split_options,
 )
 
@@ -151,19 +152,6 @@ def parse_answer(question: Question, text: str) -> Parsed:
         value = parse_date(text)
         return Parsed(False, problem="is not a date (write 2025-03-31)") if value is None else Parsed(True, value)
     return Parsed(True, text)
-
-
-def show(value: Any) -> str:
-    """A parsed value as people write it."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:g}"
-    if isinstance(value, tuple):
-        return "; ".join(value) if value else "(none)"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return one_line(str(value))
 
 
 # Whole-value placeholders, and placeholder words anywhere in a text.

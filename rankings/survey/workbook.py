@@ -24,6 +24,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -650,3 +651,16 @@ def read_submission(path: Path | str, display: str | None = None) -> Submission:
     questions = _questions(raw, sheets["Questions"])
     answers = _answers(raw, sheets["Answers"], questions)
     return Submission(meta, questions, answers, shown, sha256_of(path))
+
+
+def show(value: Any) -> str:
+    """A parsed value as people write it."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
+    if isinstance(value, tuple):
+        return "; ".join(value) if value else "(none)"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return one_line(str(value))
