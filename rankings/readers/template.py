@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 
 from rankings import countries, metadata, peer_groups
 from rankings.errors import InputError
-from rankings.rawfile import RawFile, normalise_header
+from rankings.rawfile import RawFile, normalise_header, scan
 from rankings.readers.common import Detection, cell_text, find_header, parse_int, parse_number
 
 SOURCE = "template"
@@ -617,22 +617,30 @@ def _parse_row(raw: RawFile, line: int, cells: dict[str, object]) -> dict:
 
 
 def _check_consistent(raw: RawFile, df: pd.DataFrame) -> None:
+    """One unit and direction per indicator, one citation per edition; the message names the difference that comes
+    first in the file (the row where a cell first differs from its group's first row)."""
     checks = [
         (["source", "indicator"], "unit", "indicator"),
         (["source", "indicator"], "higher_is_better", "indicator"),
         (["source", "edition"], "citation", "edition"),
     ]
+    first: tuple[int, list[str], str, str, tuple[object, object]] | None = None
     for keys, column, what in checks:
-        counts = df.groupby(keys)[column].nunique()
-        if (counts > 1).any():
-            key = counts[counts > 1].index[0]
-            rows = df[(df[keys[0]] == key[0]) & (df[keys[1]] == key[1])]
-            variants = rows.drop_duplicates(column)
-            shown = "; ".join(f"{v[column]!r} ({_rows_text([v['source_row']])})" for _, v in variants.iterrows())
-            raise raw.fail(
-                f"{column} differs between the rows of {what} {key[1]} of {key[0]}: {shown}; "
-                f"one {what} has one {column}"
-            )
+        differs = df[df[column].ne(df.groupby(keys, sort=False)[column].transform("first")).fillna(False)]
+        if differs.empty:
+            continue
+        at = differs.loc[differs["source_row"].idxmin()]
+        if first is None or int(at["source_row"]) < first[0]:
+            first = (int(at["source_row"]), keys, column, what, (at[keys[0]], at[keys[1]]))
+    if first is None:
+        return
+    _, keys, column, what, key = first
+    rows = df[(df[keys[0]] == key[0]) & (df[keys[1]] == key[1])].sort_values("source_row", kind="stable")
+    variants = rows.drop_duplicates(column)
+    shown = "; ".join(f"{v[column]!r} ({_rows_text([v['source_row']])})" for _, v in variants.iterrows())
+    raise raw.fail(
+        f"{column} differs between the rows of {what} {key[1]} of {key[0]}: {shown}; one {what} has one {column}"
+    )
 
 
 def _check_known_sources(raw: RawFile, df: pd.DataFrame) -> None:
@@ -886,8 +894,6 @@ def metadata_of(raw: RawFile) -> tuple[pd.DataFrame, pd.DataFrame]:
 def metadata_frames(raw_dir: Path | str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`metadata_of` for every template file in a raw folder, concatenated (files that fail are left out:
     the ingest reports them)."""
-    from rankings.ingest import scan
-
     root = Path(raw_dir)
     sources, indicators = [], []
     for path in scan(root)[0]:

@@ -179,6 +179,19 @@ def test_bad_cells(tmp_path: Path, over: dict[str, str], pattern: str) -> None:
     fails(csv_file(tmp_path, [row(**({"country": "DNK"} | over))]), r"row 2: " + pattern)
 
 
+def test_the_first_difference_in_file_order_is_named(tmp_path: Path) -> None:
+    rows = [
+        row("DNK", indicator="online_services"),
+        row("FIN", indicator="online_services", citation="other"),  # row 3: the first difference in the file
+        row("DNK", indicator="another"),
+        row("FIN", indicator="another", unit="rank"),  # row 5: a unit, and an indicator sorted first
+    ]
+    message = fails(csv_file(tmp_path, rows), "citation differs between the rows of edition 2024 of test_ranking")
+    assert "unit" not in message
+    later = [rows[2], rows[3], rows[0], rows[1]]  # now the unit's difference comes first
+    fails(csv_file(tmp_path, later), "unit differs between the rows of indicator another of test_ranking")
+
+
 def test_inconsistent_unit_direction_or_citation(tmp_path: Path) -> None:
     fails(
         csv_file(tmp_path, [row("DNK"), row("FIN", unit="rank")]),
