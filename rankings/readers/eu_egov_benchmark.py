@@ -22,6 +22,7 @@ which shares this module's series naming and the finishing steps in :func:`finis
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -95,7 +96,15 @@ class Column:
     period: str  # "2021+2022" or "2022"
 
 
+@cache
+def header_quirks() -> dict[str, str]:
+    """The reviewed quirks (``reference/layouts/eu_egov_benchmark.yaml``): published header -> what it stands for,
+    both normalised."""
+    return {normalise_header(k): normalise_header(v) for k, v in metadata.header_quirks(SOURCE).items()}
+
+
 def _prefix_match(header: str, alias: str) -> bool:
+    header = header_quirks().get(header, header)
     if alias == "biennial average" and BIENNIAL.match(header):
         return True  # also when misspelt ("Biennal avarage 2021 + 2022")
     return header == alias or header.startswith(alias + " ")
@@ -164,6 +173,7 @@ def _classify(raw: RawFile, found: Detection, header_row: list[Cell]) -> list[Co
     unknown: list[str] = []
     for pos, cell in enumerate(header_row):
         text = normalise_header(cell)
+        text = header_quirks().get(text, text)
         if pos in skip or not text or text in GOVERNMENT_LEVELS:
             continue
         shown = " ".join(str(cell).split())
@@ -183,16 +193,30 @@ def _classify(raw: RawFile, found: Detection, header_row: list[Cell]) -> list[Co
             unknown.append(shown)
     if unknown:
         known = ", ".join(n[0] for n in LIFE_EVENTS.values())
+        entries = "; ".join(_quirk_entry(u) for u in unknown)
         raise raw.fail(
             f"sheet {found.sheet!r} has columns this reader does not know: {', '.join(repr(u) for u in unknown)}. "
             f"Known columns are biennial averages, 'Average (<year>)', Central/Regional/Local and the life events "
-            f"{known} as '<life event> (<year>)'"
+            f"{known} as '<life event> (<year>)'. If the header is the publisher's variant of one of these, add "
+            f"under 'headers:' in {_LAYOUTS} (with a comment naming the edition and the file): {entries}"
         )
     biennials = [c for c in columns if c.suffix == "__biennial"]
     latest = max(biennials, key=lambda c: c.period)
     if sum(c.period == latest.period for c in biennials) > 1:
         raise raw.fail(f"sheet {found.sheet!r} has more than one column 'Biennial average {latest.period}'")
     return [Column(c.position, c.header, "", c.period) if c == latest else c for c in columns]
+
+
+_LAYOUTS = "rankings/reference/layouts/eu_egov_benchmark.yaml"
+_LOOSE_PAIR = re.compile(r"^(bi\w*\s+av\w*)\s*\(?\s*(\d{4})\d*\s*(?:\+|/|&|,|and)\s*(\d{4})\d*\s*\)?$")
+
+
+def _quirk_entry(header: str) -> str:
+    """The YAML entry that would accept ``header``: its meaning guessed where the header nearly reads as a
+    biennial average (a year typed with an extra digit), else a placeholder to fill in."""
+    m = _LOOSE_PAIR.match(normalise_header(header))
+    meaning = f"Biennial average {m[2]} + {m[3]}" if m else "<the header it stands for>"
+    return f"{json.dumps(header, ensure_ascii=False)}: {json.dumps(meaning, ensure_ascii=False)}"
 
 
 def _text(cell: Cell) -> str:

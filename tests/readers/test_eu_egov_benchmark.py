@@ -649,3 +649,76 @@ def test_mrf_blank_rows_are_skipped_and_rows_keep_their_numbers(tmp_path):
     obs = read(write_mrf(tmp_path / "mrf.xlsx", rows))
     assert len(obs) == len(MRF_ROWS) - 2
     assert value(obs, "Denmark", "overall__mrf_biennial", "2021+2022")["source_row"] == 8
+
+
+# ---------------------------------------------------------------- publisher quirks as reviewed data
+
+# The 2022 report's background data ("eGovernment Benchmark 2022 - Source Data"): the 2021 workbook's layout one
+# year on, with the publisher's typo in the previous year's biennial average.
+HEADER_2022 = [
+    "Biennial average 2020 + 2021",
+    "Business life events 2020 + 2021",
+    "Citizen life events 2020 + 2021",
+    "Central",
+    "Regional",
+    "Local",
+    "Average (2021)",
+    "Regular business operations (2021)",
+    "Moving (2021)",
+    "Owning and driving a car (2021)",
+    "Starting a small claims procedure (2021)",
+    "Biennial average 2019 + 20202",
+    "Average (2020)",
+    "Business Start-up (2020)",
+    "Family (2020)",
+    "Career (2020)",
+    "Studying (2020)",
+]
+LABELS = ["0. OVERALL SCORE", "1. User centricity", "2. Transparency", "3. Key Enablers", "4. Cross-border services"]
+
+
+def rows_2022(countries: dict[str, float]) -> list[tuple[str, str, list[Value]]]:
+    return [
+        row(code, label, [round(base + 2 * i + k / 100, 4) for k in range(len(HEADER_2022))])  # all distinct
+        for code, base in countries.items()
+        for i, label in enumerate(LABELS)
+    ]
+
+
+def test_the_2022_report_workbook_loads_through_its_reviewed_quirk(tmp_path: Path) -> None:
+    from rankings import db
+
+    assert "Biennial average 2019 + 20202" in metadata.header_quirks(SOURCE)  # the entry, not code, accepts it
+    rows = rows_2022({"DK": 80.0, "EE": 70.0, "FI": 60.0, "SE": 65.0})
+    path = write_workbook(
+        tmp_path / "raw" / "eGovernment Benchmark 2022 - Source Data.xlsx",
+        rows,
+        header=HEADER_2022,
+        sheet="1. Scores 2021",
+    )
+    report = ingest.ingest(path.parent, tmp_path / "processed")
+    assert [r.status for r in report.results] == ["stored"], [r.message for r in report.results]
+    stored = db.query("SELECT * FROM observations", processed=tmp_path / "processed")
+    assert set(stored["edition"]) == {2022}
+    levels = {HEADER_2022.index(h) for h in ("Central", "Regional", "Local")}  # not stored (source metadata)
+    expected = sorted(v for _, _, values in rows for k, v in enumerate(values) if k not in levels)
+    assert sorted(stored["value"].round(4)) == expected  # every figure of the sheet, and nothing else
+    overall = stored[(stored["iso3"] == "DNK") & (stored["indicator"] == "overall")]
+    assert overall["value"].iloc[0] == 80.0 and overall["reference_period"].iloc[0] == "2020+2021"
+    typo = stored[stored["value"] == rows[0][2][HEADER_2022.index("Biennial average 2019 + 20202")]]
+    assert list(typo["reference_period"]) == ["2019+2020"]
+
+
+def test_an_unknown_header_fails_the_file_and_names_the_entry_that_would_accept_it(tmp_path: Path) -> None:
+    header = [h.replace("20202", "20192") if h.startswith("Biennial average 2019") else h for h in HEADER_2022]
+    header = [h.replace("2019 +", "2018 +") for h in header]
+    path = write_workbook(
+        tmp_path / "raw" / "results.xlsx", rows_2022({"DK": 80.0}), header=header, sheet="1. Scores 2021"
+    )
+    report = ingest.ingest(path.parent, tmp_path / "processed")
+    assert [r.status for r in report.results] == ["failed"]
+    message = report.results[0].message
+    assert "results.xlsx" in message and "'1. Scores 2021'" in message and "'Biennial average 2018 + 20192'" in message
+    assert "rankings/reference/layouts/eu_egov_benchmark.yaml" in message
+    assert '"Biennial average 2018 + 20192": "Biennial average 2018 + 2019"' in message
+    assert not list((tmp_path / "processed").rglob("*.parquet"))  # nothing partial
