@@ -4,10 +4,9 @@ Each raw file is detected by content, read by its publisher's reader, validated 
 committed to the store on its own: a file that fails leaves everything stored before it (including its own
 previous version) untouched, and the store mirrors the raw folder (a removed file's observations go too).
 
-Three threads share the work, and the order stays that of the files: :class:`ReadAhead` parses the next files'
-sheets (python-calamine parses without holding the interpreter, beside the imports and the file before),
-the main thread detects, reads and validates, and :class:`Committer` writes each file's Parquet parts, waits for
-the disk and saves the manifest, one file after the other.
+One file after the other, in one thread: detect, read, validate, write its Parquet parts and wait for the disk,
+then save the manifest. (A read-ahead thread and a committer thread were measured and removed: a cold ingest of
+the real files took 1.81 s with them and 1.80 s without, medians of five interleaved runs.)
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -24,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rankings.errors import InputError
-from rankings.layouts import sheets_read_first
 from rankings.rawfile import RawFile, scan, sha256_of
 from rankings.store import FileEntry, Manifest, Store
 
@@ -85,7 +82,7 @@ def read_file(path: Path, display: str, sha256: str, raw: RawFile | None = None)
 
     The source is the ``source`` column's (one file may hold several sources, e.g. the OECD export: then their
     ids comma-joined, sorted). Warnings of the reader (``obs.attrs["warnings"]``) stay in the table's attrs.
-    ``raw`` is the file opened already (its sheets maybe read ahead, see :class:`ReadAhead`).
+    ``raw`` is the file when it is opened already.
     """
     from rankings import model, readers
 
@@ -113,101 +110,6 @@ def _checksum(path: Path, stat: os.stat_result, previous: FileEntry | None, forc
     ):
         return previous.sha256
     return sha256_of(path)
-
-
-class ReadAhead:
-    """The raw files an ingest will read, opened and parsed a few files ahead in a second thread.
-
-    Parsing a workbook (python-calamine) does not hold the interpreter, so it runs beside what the main thread
-    does meanwhile: importing the readers (pandas) before the first file, processing the file before. At most
-    ``depth`` files are held parsed and not yet taken, so memory stays bounded whatever the folder's size.
-    """
-
-    def __init__(self, files: list[tuple[Path, str]], depth: int = 2) -> None:
-        self._files = files
-        self._select = sheets_read_first
-        self._depth = depth
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-ahead")
-        self._futures: dict[str, Future[RawFile]] = {}
-        self._next = 0
-        self._fill()
-
-    def _open(self, path: Path, display: str) -> RawFile:
-        raw = RawFile(path, display)
-        raw.read_ahead(self._select)
-        return raw
-
-    def _fill(self) -> None:
-        while self._next < len(self._files) and len(self._futures) < self._depth:
-            path, display = self._files[self._next]
-            self._futures[display] = self._pool.submit(self._open, path, display)
-            self._next += 1
-
-    def take(self, path: Path, display: str) -> RawFile:
-        """The file, parsed as far as the read-ahead got (a file it was not asked for is opened here)."""
-        future = self._futures.pop(display, None)
-        raw = future.result() if future is not None else RawFile(path, display)
-        self._fill()
-        return raw
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-class Committer:
-    """Commits files to the store in a second thread, one at a time and in order: a file's parts are written and
-    made durable, then the manifest that lists them is saved. Writing Parquet and waiting for the disk (fsync) do
-    not hold the interpreter, so the next file is read and checked meanwhile.
-
-    The manifest is changed by the committing thread only; :meth:`wait` hands it back (every commit done) to a
-    caller that reads it, such as the check for observations another file holds. After a failed commit none of
-    the later ones runs, and :meth:`wait` raises its error: the manifest on disk never lists a part that is not.
-    """
-
-    def __init__(self, store: Store, manifest: Manifest) -> None:
-        self._store, self._manifest = store, manifest
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commit")
-        self._pending: list[Future[None]] = []
-        self._error: BaseException | None = None
-
-    def _run(self, job: Callable[[], None]) -> None:
-        if self._error is not None:
-            return
-        try:
-            job()
-        except BaseException as exc:
-            self._error = exc
-            raise
-
-    def submit(self, job: Callable[[], None]) -> None:
-        """Run ``job`` (which changes the manifest) and then save the manifest, after every job before it."""
-        if self._error is not None:
-            self.wait()
-
-        def then_save() -> None:
-            job()
-            self._store.save_manifest(self._manifest)
-
-        self._pending.append(self._pool.submit(self._run, then_save))
-
-    def record(self, path: str, entry: FileEntry) -> None:
-        """In a job: the file's new manifest entry."""
-        self._manifest.files[path] = entry
-
-    def entry(self, path: str) -> FileEntry | None:
-        """The manifest entry of a file no pending job changes (every job changes its own file's entry only)."""
-        return self._manifest.files.get(path)
-
-    def wait(self) -> Manifest:
-        for future in self._pending:
-            future.exception()  # wait for it; its error is kept in self._error
-        self._pending.clear()
-        if self._error is not None:
-            raise self._error
-        return self._manifest
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 def _now() -> str:
@@ -284,23 +186,14 @@ def ingest(
                 and not force
             )
 
-        to_read = [(p, rel) for rel, p in sorted(found.items()) if not skipped_as_demo(rel) and not unchanged(rel)]
-        ahead = ReadAhead(to_read) if to_read else None
-        committer = Committer(store, manifest)
-        try:
-            for i, (rel, path) in enumerate(sorted(found.items())):
-                if progress:
-                    progress(i, len(found), rel)
-                touched |= _ingest_one(
-                    store, committer, results, rel, path, checksums[rel], stats[rel], ahead,
-                    demo=checksums[rel] in demo, skip_demo=skipped_as_demo(rel), unchanged=unchanged(rel),
-                    fingerprint=fingerprint,
-                )  # fmt: skip
-            committer.wait()
-        finally:
-            committer.close()
-            if ahead is not None:
-                ahead.close()
+        for i, (rel, path) in enumerate(sorted(found.items())):
+            if progress:
+                progress(i, len(found), rel)
+            touched |= _ingest_one(
+                store, manifest, results, rel, path, checksums[rel], stats[rel],
+                demo=checksums[rel] in demo, skip_demo=skipped_as_demo(rel), unchanged=unchanged(rel),
+                fingerprint=fingerprint,
+            )  # fmt: skip
         if progress:
             progress(len(found), len(found), "")
         if touched:
@@ -311,28 +204,32 @@ def ingest(
 
 def _ingest_one(
     store: Store,
-    committer: Committer,
+    manifest: Manifest,
     results: list[FileResult],
     rel: str,
     path: Path,
     sha: str,
     stat: os.stat_result,
-    ahead: ReadAhead | None,
     *,
     demo: bool,
     skip_demo: bool,
     unchanged: bool,
     fingerprint: str,
 ) -> bool:
-    """Store (or skip, or fail) one raw file and save the manifest (both through ``committer``); True when only its
-    modification time is new."""
-    previous = committer.entry(rel)
+    """Store (or skip, or fail) one raw file and save the manifest: its parts are written and made durable first, so
+    the manifest on disk never lists a part that is not. True when only its modification time is new."""
+
+    def commit(entry: FileEntry) -> None:
+        manifest.files[rel] = entry
+        store.save_manifest(manifest)
+
+    previous = manifest.files.get(rel)
     size, mtime = stat.st_size, stat.st_mtime_ns
     base = FileEntry(path=rel, sha256=sha, size=size, status="", is_demo=demo, mtime_ns=mtime)
     if skip_demo:
         base.status = "skipped"
         base.message = "demo data; not stored because official data are in the raw folder"
-        committer.submit(lambda: committer.record(rel, base))
+        commit(base)
         results.append(FileResult(rel, "skipped", message=base.message))
         return False
     if unchanged:
@@ -343,9 +240,8 @@ def _ingest_one(
             return True
         return False
     try:
-        raw = ahead.take(path, rel) if ahead is not None else None
-        source, layout, obs = read_file(path, rel, sha, raw)
-        clash = conflicts(store, committer.wait(), rel, obs)
+        source, layout, obs = read_file(path, rel, sha)
+        clash = conflicts(store, manifest, rel, obs)
         if clash:
             raise InputError(rel, clash)
     except InputError as exc:
@@ -360,7 +256,7 @@ def _ingest_one(
             entry.stored_at, entry.fingerprint = previous.stored_at, previous.fingerprint
             entry.message += " (the previously stored version of this file is still used)"
         entry.ingested_at = _now()
-        committer.submit(lambda: committer.record(rel, entry))
+        commit(entry)
         results.append(FileResult(rel, "failed", message=exc.message))
         return False
     now = _now()
@@ -375,11 +271,7 @@ def _ingest_one(
     entry.stored_sha256 = sha
     warnings = list(obs.attrs.get("warnings", []))
     entry.message = "; ".join(f"warning: {w}" for w in warnings)
-
-    def commit() -> None:
-        entry.parts = store.write_parts(obs)
-        committer.record(rel, entry)
-
-    committer.submit(commit)
+    entry.parts = store.write_parts(obs)
+    commit(entry)
     results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
     return False

@@ -17,7 +17,6 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -107,17 +106,6 @@ class RawFile:
 
     def sheets(self) -> list[Sheet]:
         return [self.sheet(n) for n in self.sheet_names]
-
-    def read_ahead(self, select: Callable[[list[str | None]], list[str | None]]) -> None:
-        """Parse the sheets ``select`` picks from the sheet names (a CSV file's one table), so that a reader finds
-        them parsed. Meant for a second thread: calamine parses without holding the interpreter, so this overlaps
-        with the other thread's work. A problem is not raised here: the reader meets it, and reports it, when it
-        asks for the sheet."""
-        try:
-            for name in select(self.sheet_names):
-                self.sheet(name)
-        except Exception:  # reported by the reader, in the ingest's own order
-            return
 
 
 def sha256_of(path: Path) -> str:
