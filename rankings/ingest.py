@@ -77,16 +77,15 @@ def demo_checksums(raw_dir: Path) -> set[str]:
     return found
 
 
-def read_file(path: Path, display: str, sha256: str, raw: RawFile | None = None) -> tuple[str, str, pd.DataFrame]:
+def read_file(path: Path, display: str, sha256: str) -> tuple[str, str, pd.DataFrame]:
     """Detect and read one raw file into validated observations (source, layout, table).
 
     The source is the ``source`` column's (one file may hold several sources, e.g. the OECD export: then their
     ids comma-joined, sorted). Warnings of the reader (``obs.attrs["warnings"]``) stay in the table's attrs.
-    ``raw`` is the file when it is opened already.
     """
     from rankings import model, readers
 
-    raw = raw if raw is not None else RawFile(path, display)
+    raw = RawFile(path, display)
     reader, found = readers.detect(raw)
     obs = reader.read(raw, found)
     warnings = list(obs.attrs.get("warnings", []))

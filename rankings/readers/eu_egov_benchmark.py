@@ -207,7 +207,7 @@ def _classify(raw: RawFile, found: Detection, header_row: list[Cell]) -> list[Co
     return [Column(c.position, c.header, "", c.period) if c == latest else c for c in columns]
 
 
-_LAYOUTS = "rankings/reference/layouts/eu_egov_benchmark.yaml"
+_LAYOUTS = metadata.layouts_path(SOURCE).relative_to(metadata.REFERENCE.parents[1]).as_posix()
 _LOOSE_PAIR = re.compile(r"^(bi\w*\s+av\w*)\s*\(?\s*(\d{4})\d*\s*(?:\+|/|&|,|and)\s*(\d{4})\d*\s*\)?$")
 
 
