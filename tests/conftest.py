@@ -42,6 +42,12 @@ def un_csv(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch):
+    """Tests run in English unless they choose a language (the shipped configuration says Danish)."""
+    monkeypatch.setenv("RANKINGS_LANGUAGE", "en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_connections():
     """Each test sees its own stores, never a connection cached by another test."""
     yield
