@@ -103,6 +103,12 @@ class Source:
     # Which reference period is the edition's headline where an edition holds several: "latest" (the
     # greatest) or "widest" (the longest label, e.g. the biennial "2022+2023" over the single year "2023").
     headline_reference_period: str = "latest"
+    # The publisher's own Danish title, only where the publisher has one (else the interface keeps ``title``).
+    title_da: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The ranking's title as the publisher writes it in ``lang`` (the original where there is no other)."""
+        return self.title_da if lang == "da" and self.title_da else self.title
 
     def cite(self, edition: int | None = None) -> str:
         return self.citation.replace("{edition}", str(edition) if edition else "").strip()
