@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from rankings import metadata
+from rankings import i18n, metadata
 from rankings.overview import ordinal
 
 
@@ -63,35 +63,83 @@ class RankChange:
         """Places gained (+) or lost (-)."""
         return self.before_rank - self.after_rank
 
-    def sentences(self) -> list[str]:
+    def sentences(self, lang: str = "en") -> list[str]:
+        """The explanation said out loud, in ``lang`` (the entity name is the caller's, in the same language)."""
+        t = i18n.t
+
         def places(n: int) -> str:
-            return f"{n:+d} place{'' if abs(n) == 1 else 's'}"
+            return t("places.one" if abs(n) == 1 else "places.other", lang, n=f"{n:+d}")
+
+        def num(x: float) -> str:
+            return i18n.plain(float(f"{x:g}"), lang)  # six significant digits, as before
 
         if self.places == 0:
-            move = "unchanged"
+            move = t("places.unchanged", lang)
         else:
-            move = (
-                f"{'up' if self.places > 0 else 'down'} {abs(self.places)} place{'' if abs(self.places) == 1 else 's'}"
+            key = "explain.up" if self.places > 0 else "explain.down"
+            move = t(
+                key,
+                lang,
+                places=t(
+                    "places.one" if abs(self.places) == 1 else "places.other",
+                    lang,
+                    n=i18n.integer(abs(self.places), lang),
+                ),
             )
         out = [
-            f"{self.entity} ranked {ordinal(self.before_rank)} of {self.before_assessed} in {self.before_edition} "
-            f"and {ordinal(self.after_rank)} of {self.after_assessed} in {self.after_edition}: {move}.",
-            f"Own score {self.before_value:g} → {self.after_value:g}: worth {places(self.own_score)} on its own.",
-            f"Other countries' scores: {places(self.others)} ({len(self.overtook)} overtook {self.entity}, "
-            f"{len(self.fell_behind)} fell behind).",
+            t(
+                "explain.ranks",
+                lang,
+                entity=self.entity,
+                before=ordinal(self.before_rank, lang),
+                before_assessed=i18n.integer(self.before_assessed, lang),
+                before_edition=self.before_edition,
+                after=ordinal(self.after_rank, lang),
+                after_assessed=i18n.integer(self.after_assessed, lang),
+                after_edition=self.after_edition,
+                move=move,
+            ),
+            t(
+                "explain.own",
+                lang,
+                before=num(self.before_value),
+                after=num(self.after_value),
+                places=places(self.own_score),
+            ),
+            t(
+                "explain.others",
+                lang,
+                places=places(self.others),
+                overtook=len(self.overtook),
+                entity=self.entity,
+                fell_behind=len(self.fell_behind),
+            ),
         ]
         if self.entrants or self.leavers:
-            out.append(
-                f"Countries assessed in only one of the two editions: {places(self.entrants)} from new entrants "
-                f"above, {places(self.leavers)} from countries no longer assessed."
-            )
+            out.append(t("explain.entrants", lang, entrants=places(self.entrants), leavers=places(self.leavers)))
         if self.sub_indices:
             top = self.sub_indices[0]
             out.append(
-                f"The sub-index that moved most: {top.title}, {top.before:g} → {top.after:g} ({top.change:+.4g})."
+                t(
+                    "explain.sub_index",
+                    lang,
+                    title=top.title,
+                    before=num(top.before),
+                    after=num(top.after),
+                    change=i18n.signed(top.change, lang, _decimals_of(top.change)),
+                )
             )
-        out.extend(f"Methodology changed in {note}" for note in self.methodology_notes)
+        out.extend(t("explain.methodology", lang, note=note) for note in self.methodology_notes)
         return out
+
+
+def _decimals_of(change: float) -> int:
+    """Four significant digits, as ``{:+.4g}`` printed them: enough to see a small change."""
+    import math
+
+    if change == 0 or math.isnan(change):
+        return 0
+    return max(0, 3 - math.floor(math.log10(abs(change))))
 
 
 def _ranks(values: pd.Series, higher_is_better: bool) -> pd.Series:

@@ -138,6 +138,42 @@ def signed(value: float | None, lang: str, decimals: int) -> str:
     return text
 
 
+def plain(value: object, lang: str) -> str:
+    """A number in a table, with the digits it has (no rounding): ``0.9717`` / ``0,9717``; "–" when missing."""
+    from babel.numbers import format_decimal
+
+    if _missing(value) or value is None:
+        return MISSING
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return format_decimal(int(value), format="#,##0", locale=check(lang))
+    try:
+        d = Decimal(repr(float(value)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    places = max(0, -d.as_tuple().exponent)  # type: ignore[operator]
+    return format_decimal(d, format=_pattern(places), locale=check(lang))
+
+
+def column(name: str, lang: str) -> str:
+    """A table's column name in ``lang`` where the catalogue has it (``column.<name>``), else as it is."""
+    key = f"column.{name}"
+    return t(key, lang) if key in catalogue() else name
+
+
+# Danish alphabetical order puts Æ, Ø and Å after Z (and aa with å); other accented letters sort with their base.
+_DANISH_LAST = {"æ": "{", "ø": "|", "å": "}"}  # the characters after "z"
+
+
+def sort_key(text: str, lang: str) -> str:
+    """A key that orders names as the language's alphabet does (CLDR's collation is not in Babel)."""
+    import unicodedata
+
+    folded = text.casefold()
+    if lang == "da":
+        folded = "".join(_DANISH_LAST.get(c, c) for c in folded)
+    return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+
+
 def date(d: datetime.date, lang: str, format: str = "long") -> str:
     """A date in the language's CLDR pattern (``format``: short, medium, long, full or a Babel pattern)."""
     from babel.dates import format_date
