@@ -26,8 +26,6 @@ PAGES = [
     ("pages/data.py", "nav.data", ":material/database:", "data", "analyst"),
     ("pages/survey.py", "nav.survey", ":material/fact_check:", "survey", "coordinator"),
 ]
-# The language first: the navigation's titles and every page are written in it.
-ui.language()
 
 try:
     user = ui.current_user()
@@ -46,6 +44,9 @@ page = st.navigation(
         for i, (path, title, icon, url, role) in enumerate(PAGES)
     ]
 )
+# The language selector is drawn after the navigation (a widget drawn before it loses its value when the page
+# changes); the navigation's titles already follow the choice, which is in the session state before a rerun.
+ui.language()
 if user is not None and user.may("analyst"):
     ui.focus_country()
 ui.user_box()

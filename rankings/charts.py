@@ -74,9 +74,7 @@ def rank_sparkline(history: pd.DataFrame, editions: list[int], *, height: int = 
     return fig
 
 
-def rank_history(
-    history: pd.DataFrame, editions: list[int], *, entity: str, title: str, lang: str = "en"
-) -> go.Figure:
+def rank_history(history: pd.DataFrame, editions: list[int], *, entity: str, title: str, lang: str = "en") -> go.Figure:
     """Rank over editions for one country, with gaps where an edition is missing."""
     data = with_gaps(history, editions)
     t = i18n.t
@@ -261,9 +259,7 @@ def profile(rows: pd.DataFrame, *, focus_name: str, leader_name: str, title: str
     return fig
 
 
-def heatmap(
-    matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title: str, lang: str = "en"
-) -> go.Figure:
+def heatmap(matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title: str, lang: str = "en") -> go.Figure:
     """Countries by indicators: colour by rank within the group (darker = better), text = the published value."""
     labels = [f"<b>{n}</b>" if n == focus_name else n for n in matrix.index]
     fig = go.Figure(
@@ -287,9 +283,7 @@ def heatmap(
 TOPOJSON_URL = "/app/static/topojson/"
 
 
-def choropleth(
-    rows: pd.DataFrame, *, focus: str, scope: str, title: str, decimals: int, lang: str = "en"
-) -> go.Figure:
+def choropleth(rows: pd.DataFrame, *, focus: str, scope: str, title: str, decimals: int, lang: str = "en") -> go.Figure:
     """A map of one indicator; outlines are served by the app itself (no internet needed)."""
     fig = go.Figure(
         go.Choropleth(

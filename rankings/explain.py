@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from rankings import i18n, metadata
-from rankings.overview import ordinal
+from rankings.overview import entity_name, ordinal
 
 
 @dataclass
@@ -146,12 +146,13 @@ def _ranks(values: pd.Series, higher_is_better: bool) -> pd.Series:
     return values.rank(method="min", ascending=not higher_is_better).astype(int)
 
 
-def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange | None:
+def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str, lang: str = "en") -> RankChange | None:
     """Explain ``iso3``'s rank change between two editions of one indicator.
 
     ``before`` and ``after`` are rows of one source, edition and indicator (columns ``iso3``, ``entity``,
     ``value``, ``value_status``, ``rank``, ``is_aggregate``), plus optional rows of its sub-indices (other
-    ``indicator`` values). None when the country has no published value in either edition.
+    ``indicator`` values). None when the country has no published value in either edition. Country names and
+    methodology notes are in ``lang``.
     """
     if before.empty or after.empty:
         return None
@@ -188,14 +189,14 @@ def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange 
     others = total - own - entrants - leavers
     above_before = set(both[better_than(b["value"], iso3)[both].to_numpy()])
     above_after = set(both[better_than(a["value"], iso3)[both].to_numpy()])
-    names = a["entity"].to_dict() | b["entity"].to_dict()
+    names = {c: entity_name(c, e, lang) for c, e in (b["entity"].to_dict() | a["entity"].to_dict()).items()}
 
     def published_rank(df: pd.DataFrame, computed: pd.Series) -> int:
         rank = df["rank"].get(iso3) if "rank" in df.columns else None
         return int(rank) if rank is not None and not pd.isna(rank) else int(computed[iso3])
 
     change = RankChange(
-        entity=str(a["entity"][iso3]),
+        entity=names[iso3],
         source=source,
         indicator=indicator,
         before_edition=int(before["edition"].iloc[0]),
@@ -210,15 +211,15 @@ def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange 
         others=others,
         entrants=entrants,
         leavers=leavers,
-        overtook=sorted(names[c] for c in above_after - above_before),
-        fell_behind=sorted(names[c] for c in above_before - above_after),
+        overtook=sorted((names[c] for c in above_after - above_before), key=lambda n: i18n.sort_key(n, lang)),
+        fell_behind=sorted((names[c] for c in above_before - above_after), key=lambda n: i18n.sort_key(n, lang)),
     )
     lo, hi = change.before_edition, change.after_edition
     try:
         notes = metadata.indicator(source, indicator).methodology
     except KeyError:
         notes = ()
-    change.methodology_notes = [f"{m.edition}: {m.note}" for m in notes if lo < m.edition <= hi]
+    change.methodology_notes = [f"{m.edition}: {m.text(lang)}" for m in notes if lo < m.edition <= hi]
     return change
 
 
@@ -235,7 +236,13 @@ def with_sub_indices(change: RankChange, sub_before: pd.DataFrame, sub_after: pd
 
 
 def between(
-    source: str, indicator: str, iso3: str, before: int, after: int, processed: str | None = None
+    source: str,
+    indicator: str,
+    iso3: str,
+    before: int,
+    after: int,
+    processed: str | None = None,
+    lang: str = "en",
 ) -> RankChange | None:
     """:func:`explain` for two stored editions, with the sub-indices the metadata names as the indicator's parts."""
     from rankings import queries
@@ -246,7 +253,7 @@ def between(
     both = queries.rank_change_rows(source, indicator, tuple(parts), iso3, (before, after), **kwargs)
     b_all = both[both["edition"] == before].reset_index(drop=True)
     a_all = both[both["edition"] == after].reset_index(drop=True)
-    change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3)
+    change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3, lang)
     if change is None:
         return None
 

@@ -38,11 +38,7 @@ def to_spreadsheet_csv_bytes(df: pd.DataFrame, lang: str) -> bytes:
 
     decimal = get_decimal_symbol(lang)
     separator = ";" if decimal == "," else ","
-    return (
-        safe_frame(df)
-        .to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\r\n")
-        .encode("utf-8-sig")
-    )
+    return safe_frame(df).to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:

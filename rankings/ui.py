@@ -266,6 +266,7 @@ def url_choices(
     container: Any = None,
     help: str | None = None,
     max_selections: int | None = None,
+    placeholder: str | None = None,
 ) -> list[str]:
     """A multi-select whose values live in the URL as ``?key=a&key=b``."""
     container = container or st
@@ -275,7 +276,13 @@ def url_choices(
     else:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
     values = container.multiselect(
-        label, options, key=key, format_func=format_func, help=help, max_selections=max_selections
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        help=help,
+        max_selections=max_selections,
+        placeholder=placeholder or t("field.choose"),
     )
     if st.query_params.get_all(key) != values:
         st.query_params[key] = values
@@ -309,7 +316,10 @@ def focus() -> tuple[str, str]:
 def headers(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the column names the catalogue knows (``column.<name>``) in this run's language."""
     code = lang()
-    names = {c: i18n.column(str(c), code) for c in frame.columns}
+    names: dict[object, str] = {}
+    for c in frame.columns:
+        name = i18n.column(str(c), code)
+        names[c] = name if name not in names.values() else str(c)  # never two columns of one name
     return frame.rename(columns=names)
 
 
