@@ -349,7 +349,10 @@ def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container
     container = container or st
     code = lang()
     first = next(iter(sheets.values()))
-    shown = {sheet: headers(localise_entities(df)) for sheet, df in sheets.items()}
+
+    def shown() -> dict[str, pd.DataFrame]:  # on the click only: the whole store can be large
+        return {sheet: headers(localise_entities(df)) for sheet, df in sheets.items()}
+
     columns = container.columns(3 if code == "da" else 2)
     columns[0].download_button(
         t("download.csv"),
@@ -361,7 +364,7 @@ def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container
     )
     columns[1].download_button(
         t("download.excel"),
-        lambda: export.to_excel_bytes(shown),
+        lambda: export.to_excel_bytes(shown()),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",
@@ -369,7 +372,7 @@ def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container
     if code == "da":
         columns[2].download_button(
             t("download.csv_excel"),
-            lambda: export.to_spreadsheet_csv_bytes(next(iter(shown.values())), code),
+            lambda: export.to_spreadsheet_csv_bytes(next(iter(shown().values())), code),
             f"{name}-excel.csv",
             "text/csv",
             key=f"csv-da-{key}",
