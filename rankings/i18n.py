@@ -138,6 +138,13 @@ def signed(value: float | None, lang: str, decimals: int) -> str:
     return text
 
 
+def percent(share: float, lang: str) -> str:
+    """A share as a whole percentage in the language's format (``7%`` / ``7 %``)."""
+    from babel.numbers import format_percent
+
+    return format_percent(share, locale=check(lang))  # the locale's own pattern (Danish: a space before %)
+
+
 def plain(value: object, lang: str) -> str:
     """A number in a table, with the digits it has (no rounding): ``0.9717`` / ``0,9717``; "–" when missing."""
     from babel.numbers import format_decimal

@@ -186,3 +186,26 @@ def test_the_shipped_configuration_is_danish(monkeypatch):
     monkeypatch.delenv("RANKINGS_LANGUAGE", raising=False)
     monkeypatch.delenv("RANKINGS_APP_CONFIG", raising=False)
     assert i18n.default_language() == "da"
+
+
+def test_every_survey_rule_has_a_title_in_the_catalogue():
+    from rankings.survey.rules import RULES
+
+    for rule in RULES.values():
+        assert i18n.t(f"survey.rule.{rule.id}", "en") == rule.title
+        assert i18n.t(f"survey.rule.{rule.id}", "da")
+
+
+def test_every_peer_group_and_methodology_note_has_danish_text():
+    from rankings import metadata, peer_groups
+
+    assert all(g.title_da for g in peer_groups.groups().values()), "add title_da to the peer group"
+    notes = [(i.id, m.edition) for i in metadata.indicators().values() for m in i.methodology if not m.note_da]
+    assert not notes, f"methodology notes without note_da: {notes}"
+    for source in metadata.sources().values():
+        assert source.ranked_among_da and source.reference_period_note_da, source.id
+
+
+def test_percent():
+    assert i18n.percent(0.07, "en") == "7%"
+    assert i18n.percent(0.07, "da") == "7\xa0%"
