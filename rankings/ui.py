@@ -36,7 +36,7 @@ def configured_language() -> str:
 def language() -> str:
     """The language selector (in the sidebar, in the URL as ``?lang=da``), drawn by dashboard.py first."""
     default = configured_language()
-    return url_choice(
+    chosen = url_choice(
         "Sprog · Language",
         list(i18n.LANGUAGES),
         key="lang",
@@ -45,6 +45,21 @@ def language() -> str:
         container=st.sidebar,
         help=t("language.help"),
     )
+    if st.session_state.get("_lang_shown", chosen) != chosen:
+        forget_choices()
+    st.session_state["_lang_shown"] = chosen
+    return chosen
+
+
+def forget_choices() -> None:
+    """Drop the choices of every keyed widget but the language, once, when the language changes.
+
+    Streamlit returns a select box's value as its label, and the labels are in the old language: read in the new
+    one they would be no option at all. The choices bound to the URL come back from it; the others start afresh.
+    """
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key != "lang" and not key.startswith("_"):
+            del st.session_state[key]
 
 
 def lang() -> str:
