@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rankings import metadata, ui, uploads
+from rankings import i18n, metadata, ui, uploads
 from rankings.text import inert
 
 ui.page()
@@ -24,8 +24,11 @@ with tabs[0]:
         failed = files[files["status"] == "failed"]
         if not failed.empty:
             st.error(t("data.failed", n=len(failed)))
+        shown_files = files.assign(
+            status=[t(f"data.status.{v}") if f"data.status.{v}" in i18n.catalogue() else v for v in files["status"]]
+        )
         st.dataframe(
-            ui.localise_entities(files),
+            shown_files,
             hide_index=True,
             width="stretch",
             column_order=[

@@ -115,7 +115,8 @@ meta = submission.meta
 if "DEMO" in meta.survey:
     st.warning(t("survey.demo"), icon=":material/science:")
 
-st.subheader(review.md(t("survey.heading", survey=meta.survey, cycle=meta.cycle, country=meta.country_name)))
+country_shown = ui.country_name(meta.country, meta.country_name)
+st.subheader(review.md(t("survey.heading", survey=meta.survey, cycle=meta.cycle, country=country_shown)))
 compared = t("survey.compared", cycle=previous.meta.cycle, file=previous.file) if previous else t("survey.no_previous")
 st.caption(
     review.md(
@@ -175,7 +176,7 @@ else:
     rules_chosen = f2.multiselect(t("survey.rule"), sorted(table["rule"].unique()), default=[], placeholder=every)
     sections = f3.multiselect(t("survey.section"), sorted(table["section"].unique()), default=[], placeholder=every)
     statuses = f4.multiselect(
-        t("column.status"), [review.status_label(s, lang) for s in STATUS_LABELS], default=[], placeholder=every
+        t("survey.status"), [review.status_label(s, lang) for s in STATUS_LABELS], default=[], placeholder=every
     )
     shown = table
     filters = {"severity": severities, "rule": rules_chosen, "section": sections, "status": statuses}
@@ -280,7 +281,12 @@ else:
 
     trail = store.decisions.trail(submission_id, qid)
     with st.expander(
-        t("survey.trail", question=review.md(qid or t("survey.no_id")), n=len(trail)), icon=":material/history:"
+        t(
+            "survey.trail",
+            question=review.md(qid or t("survey.no_id")),
+            events=t("survey.events.one" if len(trail) == 1 else "survey.events.other", n=len(trail)),
+        ),
+        icon=":material/history:",
     ):
         trail_columns = ["at", "kind", "status", "person", "comment", "detail"]
         st.dataframe(

@@ -252,7 +252,7 @@ def profile(rows: pd.DataFrame, *, focus_name: str, leader_name: str, title: str
         title=title,
         barmode="group",
         height=max(300, 70 * len(rows) + 120),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
     )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text=i18n.t("chart.score_axis", lang))

@@ -244,7 +244,7 @@ def english_left(texts: list[str], keep: list[str]) -> list[str]:
     from rankings import i18n
 
     fragments = set()
-    for key, entry in i18n.catalogue().items():
+    for entry in i18n.catalogue().values():
         if entry["en"] == entry["da"]:
             continue
         for part in re.split(r"\{[^}]*\}|%\{[^}]*\}|<br>|\*\*|`[^`]*`", entry["en"]):
@@ -286,7 +286,7 @@ def test_every_page_in_danish_has_no_english_sentence(demo_store, demo_surveys, 
     monkeypatch.setenv("RANKINGS_SURVEYS", str(demo_surveys))
     at = app(demo_store, monkeypatch, page, lang="da")
     assert not at.exception, at.exception
-    keep = _publisher_texts() + ["Sprog · Language", "English"]
+    keep = [*_publisher_texts(), "Sprog · Language", "English"]
     if page == "pages/survey.py":
         # The workbook's own texts (survey name, questions, answers) and the checks' messages stay as written.
         from rankings.survey.store import SurveyStore
