@@ -126,20 +126,17 @@ class RankChange:
                     title=top.title,
                     before=num(top.before),
                     after=num(top.after),
-                    change=i18n.signed(top.change, lang, _decimals_of(top.change)),
+                    change=_signed(top.change, lang),
                 )
             )
         out.extend(t("explain.methodology", lang, note=note) for note in self.methodology_notes)
         return out
 
 
-def _decimals_of(change: float) -> int:
-    """Four significant digits, as ``{:+.4g}`` printed them: enough to see a small change."""
-    import math
-
-    if change == 0 or math.isnan(change):
-        return 0
-    return max(0, 3 - math.floor(math.log10(abs(change))))
+def _signed(change: float, lang: str) -> str:
+    """A change to four significant digits with its sign, as ``{:+.4g}`` printed it (``+0.0837``)."""
+    text = i18n.plain(float(f"{change:.4g}"), lang)
+    return text if change <= 0 or text.startswith("+") else "+" + text
 
 
 def _ranks(values: pd.Series, higher_is_better: bool) -> pd.Series:

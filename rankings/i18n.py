@@ -154,7 +154,7 @@ def plain(value: object, lang: str) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return format_decimal(int(value), format="#,##0", locale=check(lang))
     try:
-        d = Decimal(repr(float(value)))  # type: ignore[arg-type]
+        d = Decimal(f"{float(value):.12g}")  # type: ignore[arg-type]  # twelve digits: no binary noise (0.1 + 0.2)
     except (TypeError, ValueError):
         return str(value)
     places = max(0, -d.as_tuple().exponent)  # type: ignore[operator]
