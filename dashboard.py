@@ -11,20 +11,20 @@ import streamlit as st
 from rankings import ui
 
 st.set_page_config(
-    page_title="Digital-government rankings",
+    page_title=ui.t("app.title"),
     page_icon=":material/leaderboard:",
     layout="wide",
     initial_sidebar_state="expanded",
 )
 
-# (file, title, icon, url path, role needed). The first page is the home page.
+# (file, title, icon, url path, role needed). The first page is the home page. Titles are catalogue keys.
 PAGES = [
-    ("pages/overview.py", "Overview", ":material/dashboard:", "overview", "analyst"),
-    ("pages/trends.py", "Trends", ":material/show_chart:", "trends", "analyst"),
-    ("pages/compare.py", "Compare", ":material/bar_chart:", "compare", "analyst"),
-    ("pages/profile.py", "Country profile", ":material/flag:", "profile", "analyst"),
-    ("pages/data.py", "Data", ":material/database:", "data", "analyst"),
-    ("pages/survey.py", "Survey check", ":material/fact_check:", "survey", "coordinator"),
+    ("pages/overview.py", "nav.overview", ":material/dashboard:", "overview", "analyst"),
+    ("pages/trends.py", "nav.trends", ":material/show_chart:", "trends", "analyst"),
+    ("pages/compare.py", "nav.compare", ":material/bar_chart:", "compare", "analyst"),
+    ("pages/profile.py", "nav.profile", ":material/flag:", "profile", "analyst"),
+    ("pages/data.py", "nav.data", ":material/database:", "data", "analyst"),
+    ("pages/survey.py", "nav.survey", ":material/fact_check:", "survey", "coordinator"),
 ]
 
 try:
@@ -35,7 +35,7 @@ page = st.navigation(
     [
         st.Page(
             path,
-            title=title,
+            title=ui.t(title),
             icon=icon,
             url_path=url,
             default=(i == 0),
@@ -44,6 +44,9 @@ page = st.navigation(
         for i, (path, title, icon, url, role) in enumerate(PAGES)
     ]
 )
+# The language selector is drawn after the navigation (a widget drawn before it loses its value when the page
+# changes); the navigation's titles already follow the choice, which is in the session state before a rerun.
+ui.language()
 if user is not None and user.may("analyst"):
     ui.focus_country()
 ui.user_box()

@@ -4,52 +4,61 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rankings import charts, export, metadata, overview, profile, ui
+from rankings import charts, metadata, overview, profile, ui
 from rankings.text import inert
 
 ui.page()
 
+lang = ui.lang()
+t = ui.t
 iso3, name = ui.focus()
-st.title(f"Country profile: {name}")
+st.title(t("profile.title", country=name))
 ui.demo_notice()
 if ui.empty_store_notice():
     st.stop()
 
 
-def _view(iso3: str, name: str) -> dict[str, object]:
-    """Everything the page derives from the data; built once per store version and country (see ui.memo)."""
-    cards = overview.build_cards(ui.data("headline_series", iso3), iso3)
+def _view(iso3: str, name: str, lang: str) -> dict[str, object]:
+    """Everything the page derives from the data; built once per store version, country and language."""
+    cards = overview.build_cards(ui.data("headline_series", iso3), iso3, lang)
     observations = ui.data("country_observations", iso3)
-    table = profile.all_figures(observations)
     return {
-        "groups": profile.memberships(iso3),
+        "groups": profile.memberships(iso3, lang),
         "cards": cards,
         "histories": {
             c.source: charts.rank_history(
-                c.history, list(metadata.source(c.source).editions), entity=name, title=f"{c.indicator_title}: rank"
+                c.history,
+                list(metadata.source(c.source).editions),
+                entity=name,
+                title=t("profile.history", indicator=c.indicator_title),
+                lang=lang,
             )
             for c in cards
         },
-        "latest": {c.source: profile.latest_table(observations, c.source, c.edition) for c in cards},
-        "table": table,
-        "citations": profile.citations(table),
+        "latest": {c.source: profile.latest_table(observations, c.source, c.edition, lang) for c in cards},
+        "table": profile.all_figures(observations, lang),
+        "download": profile.figures_for_download(observations, lang),
+        "citations": profile.citations(observations, lang),
     }
 
 
-view = ui.memo("profile.view", _view, iso3, name)
+view = ui.memo("profile.view", _view, iso3, name, lang)
 groups = view["groups"]
-st.caption(f"ISO code {iso3}." + (f" Member of: {', '.join(groups)} (today)." if groups else ""))
+caption = t("profile.iso", iso3=iso3)
+if groups:
+    caption += " " + t("profile.member_of", groups=", ".join(groups))
+st.caption(caption)
 
 cards = view["cards"]
 if not cards:
-    st.info(f"No stored ranking assesses {name}. Choose another country in the sidebar.")
+    st.info(t("profile.none", country=name))
     st.stop()
-st.subheader("In one paragraph")
+st.subheader(t("profile.paragraph"))
 st.markdown("\n".join(f"- {inert(card.headline)}" for card in cards))
 
 for card in cards:
     source = metadata.source(card.source)
-    st.subheader(f"{source.title}")
+    st.subheader(card.title)
     left, right = st.columns([3, 2])
     with left:
         ui.chart_with_data(
@@ -60,23 +69,12 @@ for card in cards:
         )
     with right:
         latest = view["latest"][card.source]
-        st.markdown(f"**{card.edition} edition** (reference period {card.reference_period})")
+        st.markdown(t("profile.edition", edition=card.edition, period=card.reference_period))
         st.dataframe(latest, hide_index=True, width="stretch")
-    st.caption(f"Source: {source.cite(card.edition)} Licence: {source.licence}.")
+    st.caption(t("source.cite", citation=source.cite(card.edition), licence=source.licence))
 
-st.subheader("Every stored figure")
-table = view["table"]
-st.dataframe(table, hide_index=True, width="stretch")
-left, right = st.columns(2)
-left.download_button(
-    "Download CSV", lambda: export.to_csv_bytes(table), f"profile-{iso3}.csv", "text/csv", key="profile-csv"
-)
-right.download_button(
-    "Download Excel",
-    lambda: export.to_excel_bytes({"figures": table, "sources": view["citations"]}),
-    f"profile-{iso3}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="profile-xlsx",
-)
-st.subheader("Citations")
+st.subheader(t("profile.every_figure"))
+st.dataframe(view["table"], hide_index=True, width="stretch")
+ui.downloads({"figures": view["download"], "sources": view["citations"]}, f"profile-{iso3}", key="profile")
+st.subheader(t("profile.citations"))
 st.dataframe(view["citations"], hide_index=True, width="stretch")

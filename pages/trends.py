@@ -5,59 +5,60 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rankings import charts, explain, metadata, overview, selection, ui
+from rankings import charts, explain, i18n, metadata, overview, selection, ui
 from rankings.text import inert
 
 ui.page()
 
+lang = ui.lang()
+t = ui.t
 iso3, name = ui.focus()
-st.title("Trends")
+st.title(t("trends.title"))
 ui.demo_notice()
 if ui.empty_store_notice():
     st.stop()
 
 catalogue = ui.data("catalogue")
 sources = list(dict.fromkeys(catalogue["source"]))
-titles = {s: metadata.source(s).title if s in metadata.sources() else s for s in sources}
+titles = {s: metadata.source(s).title_in(lang) if s in metadata.sources() else s for s in sources}
 top = st.columns([2, 1, 1])
 source = ui.url_choice(
-    "Ranking", sources, key="source", default="un_egov", format_func=lambda s: titles[s], container=top[0]
+    t("field.ranking"), sources, key="source", default="un_egov", format_func=lambda s: titles[s], container=top[0]
 )
 src = metadata.source(source) if source in metadata.sources() else None
 measure = ui.url_choice(
-    "Show",
+    t("trends.show"),
     ["rank", "value"],
     key="measure",
     default="rank",
-    format_func=lambda m: "Rank (1 = best)" if m == "rank" else "Score",
+    format_func=lambda m: t("chart.rank_axis") if m == "rank" else t("chart.score"),
     container=top[1],
 )
-show_all = top[2].toggle(
-    "Show breakdowns",
-    key="breakdowns",
-    help="Life events, single measurement years and other series beside the headline indicators.",
-)
+show_all = top[2].toggle(t("trends.breakdowns"), key="breakdowns", help=t("trends.breakdowns.help"))
 cat = catalogue[catalogue["source"] == source]
 if not show_all:
     cat = cat[~cat["indicator"].str.contains("__")]
 names = dict(zip(cat["indicator"], cat["title"], strict=True))
 default_indicator = src.headline_indicator if src else cat["indicator"].iloc[0]
 indicators = ui.url_choices(
-    "Indicators",
+    t("trends.indicators"),
     list(names),
     key="ind",
     default=[default_indicator],
     format_func=lambda i: names.get(i, i),
-    help="The composite and its sub-indices.",
+    help=t("trends.indicators.help"),
     max_selections=6,
+    placeholder=t("field.choose"),
 )
 
-country_names = dict(zip(ui.data("countries")["iso3"], ui.data("countries")["entity"], strict=True))
+country_names = {
+    c: ui.country_name(c, e) for c, e in zip(ui.data("countries")["iso3"], ui.data("countries")["entity"], strict=True)
+}
 editions = sorted({int(e) for eds in cat["editions"] for e in eds})
 latest = editions[-1] if editions else None
 
-shortcuts = st.columns(len(selection.group_options()) - 1)
-options = {k: v for k, v in selection.group_options().items() if k != selection.CUSTOM}
+shortcuts = st.columns(len(selection.group_options(lang)) - 1)
+options = {k: v for k, v in selection.group_options(lang).items() if k != selection.CUSTOM}
 for column, (gid, label) in zip(shortcuts, options.items(), strict=True):
     if column.button(label, key=f"group-{gid}", width="stretch") and latest is not None:
         rows = ui.data("edition", source, latest)
@@ -65,23 +66,24 @@ for column, (gid, label) in zip(shortcuts, options.items(), strict=True):
         members = [c for c in selection.members(gid, source, latest, head) if c in country_names]
         st.session_state["countries"] = list(dict.fromkeys([iso3, *members]))
 countries = ui.url_choices(
-    "Countries",
-    list(country_names),
+    t("trends.countries"),
+    sorted(country_names, key=lambda c: i18n.sort_key(country_names[c], lang)),
     key="countries",
     default=[iso3],
     format_func=lambda c: country_names.get(c, c),
-    help="The shortcuts above fill this with a peer group's members as of the latest edition.",
+    help=t("trends.countries.help"),
+    placeholder=t("field.choose"),
 )
 if not indicators or not countries:
-    st.info("Choose at least one indicator and one country.")
+    st.info(t("trends.choose"))
     st.stop()
 
-data = ui.data("trend", source, tuple(indicators), tuple(countries))
+data = ui.localise_entities(ui.data("trend", source, tuple(indicators), tuple(countries)))
 if data.empty:
-    st.info("None of the chosen countries has a value for these indicators. Choose others, or load more editions.")
+    st.info(t("trends.no_values"))
     st.stop()
 published = [e for e in (src.editions if src else ()) if editions and editions[0] <= e <= editions[-1]]
-notes = metadata.methodology_notes(source, indicators, editions)
+notes = metadata.methodology_notes(source, indicators, editions, lang)
 label = "rank" if measure == "rank" else "value"
 fig = ui.memo(
     "trends.figure",
@@ -91,7 +93,8 @@ fig = ui.memo(
         focus=iso3,
         editions=sorted(set(published) | set(editions)),
         notes=notes,
-        title=f"{titles[source]}: {'rank' if measure == 'rank' else 'score'} over editions",
+        title=t("trends.chart.rank" if measure == "rank" else "trends.chart.score", title=titles[source]),
+        lang=lang,
     ),
     source,
     tuple(indicators),
@@ -100,43 +103,46 @@ fig = ui.memo(
     iso3,
     tuple(editions),
     titles[source],
+    lang,
 )  # built once per store version and choice: a rerun with nothing changed reuses it
 ui.chart_with_data(fig, data, f"trend-{source}-{measure}", key="trend")
 missing = [e for e in published if e not in editions]
 if missing:
-    st.caption(f"Editions not loaded (gaps in the lines): {', '.join(map(str, missing))}.")
+    st.caption(t("trends.not_loaded", editions=", ".join(map(str, missing))))
 if notes:
-    st.markdown("**Methodology changes** (dotted lines):")
+    st.markdown(t("trends.methodology"))
     st.markdown("\n".join(f"- {e}: {n}" for e, n in notes))
-if src and src.reference_period_note:
-    st.caption(src.reference_period_note)
+if src and src.reference_period_note_in(lang):
+    st.caption(src.reference_period_note_in(lang))
 
-st.subheader(f"Why did {name}'s rank change?")
+st.subheader(t("trends.why", country=name))
 focus_editions = sorted(
     int(e) for e in data[(data["iso3"] == iso3) & (data["value_status"] == "published")]["edition"].unique()
 )
 indicator = indicators[0]
 if len(focus_editions) < 2:
-    st.info(f"{name} needs published values in two editions of {names.get(indicator, indicator)} for an explanation.")
+    st.info(t("trends.why.two_editions", country=name, indicator=names.get(indicator, indicator)))
     st.stop()
 pick = st.columns(3)
 edition_labels = [str(e) for e in focus_editions]
 before = int(
-    ui.url_choice("From edition", edition_labels[:-1], key="from", default=edition_labels[-2], container=pick[0])
+    ui.url_choice(t("trends.from"), edition_labels[:-1], key="from", default=edition_labels[-2], container=pick[0])
 )
 after_options = [e for e in edition_labels if int(e) > before]
-after = int(ui.url_choice("To edition", after_options, key="to", default=after_options[-1], container=pick[1]))
+after = int(ui.url_choice(t("trends.to"), after_options, key="to", default=after_options[-1], container=pick[1]))
 ind_for_change = pick[2].selectbox(
-    "Indicator", indicators, format_func=lambda i: names.get(i, i), key="explain-indicator"
+    t("field.indicator"), indicators, format_func=lambda i: names.get(i, i), key="explain-indicator"
 )
-change = ui.memo("trends.change", explain.between, source, ind_for_change, iso3, before, after, str(ui.processed_dir()))
+change = ui.memo(
+    "trends.change", explain.between, source, ind_for_change, iso3, before, after, str(ui.processed_dir()), lang
+)
 if change is None:
-    st.info(f"{name} has no published value for this indicator in one of the two editions.")
+    st.info(t("trends.why.no_value", country=name))
     st.stop()
-st.markdown("\n".join(f"- {inert(s)}" for s in change.sentences()))
-parts = {"Own score": change.own_score, "Other countries": change.others}
+st.markdown("\n".join(f"- {inert(s)}" for s in change.sentences(lang)))
+parts = {t("trends.part.own"): change.own_score, t("trends.part.others"): change.others}
 if change.entrants or change.leavers:
-    parts.update({"New entrants": change.entrants, "No longer assessed": change.leavers})
+    parts.update({t("trends.part.entrants"): change.entrants, t("trends.part.leavers"): change.leavers})
 table = {
     "edition": [before, after],
     "rank": [change.before_rank, change.after_rank],
@@ -146,37 +152,44 @@ table = {
 ui.chart_with_data(
     ui.memo(
         "trends.waterfall",
-        lambda *_: charts.rank_change_parts(parts, title=f"{name}: {before} → {after}, places gained or lost by cause"),
+        lambda *_: charts.rank_change_parts(
+            parts, title=t("trends.waterfall", country=name, before=before, after=after), lang=lang
+        ),
         source,
         ind_for_change,
         iso3,
         name,
         before,
         after,
+        lang,
     ),
     pd.DataFrame({"cause": list(parts), "places": list(parts.values())}),
     f"rank-change-{source}-{before}-{after}",
     key="waterfall",
 )
 left, right = st.columns(2)
-left.dataframe(pd.DataFrame(table), hide_index=True)
+left.dataframe(ui.table(pd.DataFrame(table)), hide_index=True)
 if change.sub_indices:
     right.dataframe(
-        pd.DataFrame(
-            [
-                {"sub-index": m.title, str(before): m.before, str(after): m.after, "change": m.change}
-                for m in change.sub_indices
-            ]
+        ui.table(
+            pd.DataFrame(
+                [
+                    {"sub-index": m.title, str(before): m.before, str(after): m.after, "change": m.change}
+                    for m in change.sub_indices
+                ]
+            )
         ),
         hide_index=True,
     )
 if change.overtook:
-    st.caption(f"Overtook {name}: {', '.join(change.overtook)}.")
+    st.caption(t("trends.overtook", country=name, names=", ".join(change.overtook)))
 if change.fell_behind:
-    st.caption(
-        f"Fell behind {name}: {', '.join(change.fell_behind[:15])}{' …' if len(change.fell_behind) > 15 else ''}."
-    )
+    more = " …" if len(change.fell_behind) > 15 else ""
+    st.caption(t("trends.fell_behind", country=name, names=", ".join(change.fell_behind[:15]) + more))
 st.caption(
-    "Ranks in the decomposition are recomputed from the published scores (competition ranking) so the parts add "
-    f"up; the published ranks are {overview.ordinal(change.before_rank)} and {overview.ordinal(change.after_rank)}."
+    t(
+        "trends.recomputed",
+        before=overview.ordinal(change.before_rank, lang),
+        after=overview.ordinal(change.after_rank, lang),
+    )
 )

@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from rankings import i18n
+
 # Every figure is drawn on plotly_white. Set as plotly's default template, it is attached to each new figure
 # without being validated again; naming it in each figure's layout cost ~20 ms per figure, more than the rest
 # of a small figure (the figures are the same).
@@ -14,7 +16,6 @@ pio.templates.default = "plotly_white"
 FOCUS = "#D55E00"  # vermillion: the focus country, on every chart
 OTHERS = "#9AA5B1"  # grey: every other country where only the focus matters
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-COMPUTED_NOTE = "open marker = rank computed from published scores"
 
 _LAYOUT = {
     "font": {"family": "Source Sans Pro, Arial, sans-serif", "size": 13},
@@ -23,8 +24,16 @@ _LAYOUT = {
 }
 
 
-def rank_axis(fig: go.Figure, *, title: str = "Rank (1 = best)", worst: float | None = None) -> None:
+def _layout(lang: str) -> dict[str, object]:
+    """The shared layout, with the language's decimal and thousands separators (CLDR's, via Babel)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return {**_LAYOUT, "separators": get_decimal_symbol(lang) + get_group_symbol(lang)}
+
+
+def rank_axis(fig: go.Figure, *, title: str | None = None, worst: float | None = None, lang: str = "en") -> None:
     """Ranks: lower is better, so the axis runs with 1 at the top and says so."""
+    title = title or i18n.t("chart.rank_axis", lang)
     if worst is None or pd.isna(worst):
         fig.update_yaxes(autorange="reversed", title_text=title, zeroline=False)
     else:
@@ -38,9 +47,10 @@ def with_gaps(history: pd.DataFrame, editions: list[int]) -> pd.DataFrame:
     return full.merge(history.assign(edition=history["edition"].astype(int)), on="edition", how="left")
 
 
-def rank_sparkline(history: pd.DataFrame, editions: list[int], *, height: int = 90) -> go.Figure:
+def rank_sparkline(history: pd.DataFrame, editions: list[int], *, height: int = 90, lang: str = "en") -> go.Figure:
     """The small rank history of an overview card."""
     data = with_gaps(history, editions)
+    t = i18n.t
     fig = go.Figure(
         go.Scatter(
             x=data["edition"],
@@ -49,11 +59,11 @@ def rank_sparkline(history: pd.DataFrame, editions: list[int], *, height: int = 
             line={"color": FOCUS, "width": 2},
             marker={"size": 5, "color": FOCUS},
             connectgaps=False,
-            customdata=data[["reference_period"]].fillna("not in the store"),
-            hovertemplate="Edition %{x}<br>Rank %{y}<br>Reference period %{customdata[0]}<extra></extra>",
+            customdata=data[["reference_period"]].fillna(t("chart.not_stored", lang)),
+            hovertemplate=t("chart.hover.rank", lang) + "<extra></extra>",
         )
     )
-    fig.update_layout(**{**_LAYOUT, "margin": {"l": 0, "r": 0, "t": 4, "b": 0}}, height=height, showlegend=False)
+    fig.update_layout(**{**_layout(lang), "margin": {"l": 0, "r": 0, "t": 4, "b": 0}}, height=height, showlegend=False)
     shown = data.dropna(subset=["rank"])
     ticks = sorted({int(shown["edition"].iloc[0]), int(shown["edition"].iloc[-1])}) if not shown.empty else []
     fig.update_xaxes(showgrid=False, tickfont={"size": 10}, tickmode="array", tickvals=ticks)
@@ -64,9 +74,10 @@ def rank_sparkline(history: pd.DataFrame, editions: list[int], *, height: int = 
     return fig
 
 
-def rank_history(history: pd.DataFrame, editions: list[int], *, entity: str, title: str) -> go.Figure:
+def rank_history(history: pd.DataFrame, editions: list[int], *, entity: str, title: str, lang: str = "en") -> go.Figure:
     """Rank over editions for one country, with gaps where an edition is missing."""
     data = with_gaps(history, editions)
+    t = i18n.t
     official = data["rank_official"].fillna(True).astype(bool)
     fig = go.Figure(
         go.Scatter(
@@ -81,14 +92,13 @@ def rank_history(history: pd.DataFrame, editions: list[int], *, entity: str, tit
                 "color": [FOCUS if o else "white" for o in official],
                 "line": {"color": FOCUS, "width": 2},
             },
-            customdata=data[["reference_period"]].fillna("not in the store"),
-            hovertemplate=f"{entity}<br>Edition %{{x}}<br>Rank %{{y}}<br>Reference period %{{customdata[0]}}"
-            "<extra></extra>",
+            customdata=data[["reference_period"]].fillna(t("chart.not_stored", lang)),
+            hovertemplate=f"{entity}<br>" + t("chart.hover.rank", lang) + "<extra></extra>",
         )
     )
-    fig.update_layout(**_LAYOUT, title=title, height=360, showlegend=False)
-    fig.update_xaxes(title_text="Edition", tickmode="array", tickvals=data["edition"].tolist())
-    rank_axis(fig, worst=data["rank"].max())
+    fig.update_layout(**_layout(lang), title=title, height=360, showlegend=False)
+    fig.update_xaxes(title_text=t("chart.edition", lang), tickmode="array", tickvals=data["edition"].tolist())
+    rank_axis(fig, worst=data["rank"].max(), lang=lang)
     return fig
 
 
@@ -116,9 +126,13 @@ def trend(
     notes: list[tuple[int, str]],
     title: str,
     x: str = "edition",
+    lang: str = "en",
 ) -> go.Figure:
     """Rank or score over editions: one line per country and indicator, gaps where an edition is missing,
     dotted markers where the publisher changed its methodology, open markers for computed ranks."""
+    t = i18n.t
+    x_title = t("chart.edition", lang) if x == "edition" else t(f"column.{x}", lang)
+    y_word = t("chart.rank", lang) if measure == "rank" else t("chart.score", lang)
     fig = go.Figure()
     iso3s = list(dict.fromkeys([focus, *data["iso3"].dropna().unique().tolist()]))
     colours = _colours(iso3s, focus)
@@ -149,9 +163,9 @@ def trend(
                 customdata=rows[["reference_period", "assessed"]].astype(object).fillna("–")
                 if "assessed" in rows.columns
                 else rows[["reference_period"]].assign(assessed="–").astype(object).fillna("–"),
-                hovertemplate=f"<b>{name}</b><br>{x.replace('_', ' ').capitalize()} %{{x}}<br>"
-                f"{'Rank' if measure == 'rank' else 'Score'} %{{y}}"
-                "<br>Reference period %{customdata[0]}<br>Assessed %{customdata[1]}<extra></extra>",
+                hovertemplate=f"<b>{name}</b><br>{x_title} %{{x}}<br>{y_word} %{{y}}<br>"
+                + t("chart.hover.period_assessed", lang)
+                + "<extra></extra>",
             )
         )
     for edition, note in notes:
@@ -160,34 +174,41 @@ def trend(
             x=edition,
             y=1.0,
             yref="paper",
-            text="methodology",
+            text=t("chart.methodology", lang),
             hovertext=note,
             showarrow=False,
             yanchor="bottom",
             font={"size": 10, "color": "#444"},
         )
     fig.update_layout(
-        **_LAYOUT,
+        **_layout(lang),
         title=title,
         height=460,
         legend={"orientation": "h", "yanchor": "top", "y": -0.15},
     )
     ticks = sorted(set(data[x].unique()) | (set(editions) if x == "edition" else set()))
-    fig.update_xaxes(title_text=x.replace("_", " ").capitalize(), tickmode="array", tickvals=ticks)
+    fig.update_xaxes(title_text=x_title.capitalize(), tickmode="array", tickvals=ticks)
     if measure == "rank":
-        rank_axis(fig, title="Rank (1 = best; open marker = computed)", worst=data["rank"].max())
+        rank_axis(fig, title=t("chart.rank_axis.computed", lang), worst=data["rank"].max(), lang=lang)
     else:
-        fig.update_yaxes(title_text="Score (higher is better)")
+        fig.update_yaxes(title_text=t("chart.score_axis", lang))
     return fig
 
 
 def ranked_bars(
-    rows: pd.DataFrame, *, focus: str, title: str, decimals: int, average: float | None, average_label: str
+    rows: pd.DataFrame,
+    *,
+    focus: str,
+    title: str,
+    decimals: int,
+    average: float | None,
+    average_label: str,
+    lang: str = "en",
 ) -> go.Figure:
     """One edition across a group: best at the top, the focus country highlighted, the group average marked."""
     rows = rows.sort_values("value", ascending=True)
     colours = [FOCUS if c == focus else "#4C78A8" for c in rows["iso3"]]
-    text = [f"{v:.{decimals}f}" for v in rows["value"]]
+    text = [i18n.number(v, lang, decimals) for v in rows["value"]]
     fig = go.Figure(
         go.Bar(
             x=rows["value"],
@@ -197,24 +218,24 @@ def ranked_bars(
             text=text,
             textposition="outside",
             customdata=rows[["rank_label"]],
-            hovertemplate="<b>%{y}</b><br>Score %{x}<br>%{customdata[0]}<extra></extra>",
+            hovertemplate="<b>%{y}</b><br>" + i18n.t("chart.score", lang) + " %{x}<br>%{customdata[0]}<extra></extra>",
         )
     )
     if average is not None:
         fig.add_vline(x=average, line={"color": "#333", "dash": "dash"})
         fig.add_annotation(x=average, y=1.0, yref="paper", text=average_label, showarrow=False, yanchor="bottom")
-    fig.update_layout(**_LAYOUT, title=title, height=max(320, 26 * len(rows) + 120), showlegend=False)
-    fig.update_xaxes(title_text="Score (higher is better)")
+    fig.update_layout(**_layout(lang), title=title, height=max(320, 26 * len(rows) + 120), showlegend=False)
+    fig.update_xaxes(title_text=i18n.t("chart.score_axis", lang))
     return fig
 
 
-def profile(rows: pd.DataFrame, *, focus_name: str, leader_name: str, title: str) -> go.Figure:
+def profile(rows: pd.DataFrame, *, focus_name: str, leader_name: str, title: str, lang: str = "en") -> go.Figure:
     """Sub-index profile: the focus country against the leader and the group average (grouped bars)."""
     fig = go.Figure()
     for column, name, colour in (
         ("focus", focus_name, FOCUS),
-        ("leader", f"Leader: {leader_name}", "#0072B2"),
-        ("average", "Group average", "#9AA5B1"),
+        ("leader", i18n.t("chart.leader", lang, name=leader_name), "#0072B2"),
+        ("average", i18n.t("chart.group_average", lang), "#9AA5B1"),
     ):
         fig.add_trace(
             go.Bar(
@@ -227,18 +248,18 @@ def profile(rows: pd.DataFrame, *, focus_name: str, leader_name: str, title: str
             )
         )
     fig.update_layout(
-        **_LAYOUT,
+        **_layout(lang),
         title=title,
         barmode="group",
         height=max(300, 70 * len(rows) + 120),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2},
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="Score (higher is better)")
+    fig.update_xaxes(title_text=i18n.t("chart.score_axis", lang))
     return fig
 
 
-def heatmap(matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title: str) -> go.Figure:
+def heatmap(matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title: str, lang: str = "en") -> go.Figure:
     """Countries by indicators: colour by rank within the group (darker = better), text = the published value."""
     labels = [f"<b>{n}</b>" if n == focus_name else n for n in matrix.index]
     fig = go.Figure(
@@ -249,11 +270,11 @@ def heatmap(matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title
             text=matrix.to_numpy(),
             texttemplate="%{text}",
             colorscale="Blues_r",
-            colorbar={"title": "Rank in group<br>(1 = best)"},
-            hovertemplate="%{y}<br>%{x}<br>Value %{text}<br>Rank in group %{z}<extra></extra>",
+            colorbar={"title": i18n.t("chart.heatmap.colorbar", lang)},
+            hovertemplate="%{y}<br>%{x}<br>" + i18n.t("chart.heatmap.hover", lang) + "<extra></extra>",
         )
     )
-    fig.update_layout(**_LAYOUT, title=title, height=max(320, 28 * len(matrix) + 160))
+    fig.update_layout(**_layout(lang), title=title, height=max(320, 28 * len(matrix) + 160))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", tickangle=-30)
     return fig
@@ -262,7 +283,7 @@ def heatmap(matrix: pd.DataFrame, ranks: pd.DataFrame, *, focus_name: str, title
 TOPOJSON_URL = "/app/static/topojson/"
 
 
-def choropleth(rows: pd.DataFrame, *, focus: str, scope: str, title: str, decimals: int) -> go.Figure:
+def choropleth(rows: pd.DataFrame, *, focus: str, scope: str, title: str, decimals: int, lang: str = "en") -> go.Figure:
     """A map of one indicator; outlines are served by the app itself (no internet needed)."""
     fig = go.Figure(
         go.Choropleth(
@@ -274,7 +295,7 @@ def choropleth(rows: pd.DataFrame, *, focus: str, scope: str, title: str, decima
             text=rows["entity"],
             customdata=rows[["value_text"]],
             hovertemplate="<b>%{text}</b><br>%{customdata[0]}<extra></extra>",
-            colorbar={"title": "Score"},
+            colorbar={"title": i18n.t("chart.score", lang)},
         )
     )
     focus_rows = rows[rows["iso3"] == focus]
@@ -300,16 +321,18 @@ def choropleth(rows: pd.DataFrame, *, focus: str, scope: str, title: str, decima
                 "lonaxis": {"range": [-25, 45]},
             }
         )
-    fig.update_layout(**{**_LAYOUT, "margin": {"l": 0, "r": 0, "t": 40, "b": 0}}, title=title, height=520, geo=geo)
+    fig.update_layout(
+        **{**_layout(lang), "margin": {"l": 0, "r": 0, "t": 40, "b": 0}}, title=title, height=520, geo=geo
+    )
     return fig
 
 
-def rank_change_parts(parts: dict[str, int], *, title: str) -> go.Figure:
+def rank_change_parts(parts: dict[str, int], *, title: str, lang: str = "en") -> go.Figure:
     """The explanation of a rank change as a waterfall: places gained (+) or lost (-) by cause."""
     names = list(parts)
     fig = go.Figure(
         go.Waterfall(
-            x=[*names, "Total"],
+            x=[*names, i18n.t("chart.total", lang)],
             y=[*parts.values(), 0],
             measure=["relative"] * len(names) + ["total"],
             increasing={"marker": {"color": "#009E73"}},
@@ -319,6 +342,6 @@ def rank_change_parts(parts: dict[str, int], *, title: str) -> go.Figure:
             textposition="outside",
         )
     )
-    fig.update_layout(**_LAYOUT, title=title, height=360, showlegend=False)
-    fig.update_yaxes(title_text="Places gained (+) or lost (−)")
+    fig.update_layout(**_layout(lang), title=title, height=360, showlegend=False)
+    fig.update_yaxes(title_text=i18n.t("chart.places_axis", lang))
     return fig

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rankings import metadata
-from rankings.overview import format_value, ordinal
+from rankings import i18n, metadata
+from rankings.overview import entity_name, format_value, ordinal
 from rankings.readers.common import competition_rank
 
 
@@ -17,6 +17,11 @@ class GroupView:
     average: float | None
     not_assessed: list[str]  # members without a published value in this edition
     leader_iso3: str | None
+
+
+def decimals_of(source: str, indicator: str, rows: pd.DataFrame) -> int:
+    """The decimals the values are shown with: the most the publisher printed, else the metadata's."""
+    return _decimals(source, indicator, rows)
 
 
 def _decimals(source: str, indicator: str, rows: pd.DataFrame) -> int:
@@ -29,10 +34,15 @@ def _decimals(source: str, indicator: str, rows: pd.DataFrame) -> int:
         return 2
 
 
-def group_view(edition_rows: pd.DataFrame, indicator: str, members: list[str], *, group_title: str) -> GroupView:
-    """The group's members in one edition and indicator, ranked within the group (computed, and labelled so)."""
+def group_view(
+    edition_rows: pd.DataFrame, indicator: str, members: list[str], *, group_title: str, lang: str = "en"
+) -> GroupView:
+    """The group's members in one edition and indicator, ranked within the group (computed, and labelled so).
+
+    Country names, values and labels are in ``lang``."""
     rows = edition_rows[(edition_rows["indicator"] == indicator) & ~edition_rows["is_aggregate"].astype(bool)]
-    rows = rows[rows["iso3"].isin(members)]
+    rows = rows[rows["iso3"].isin(members)].copy()
+    rows["entity"] = [entity_name(c, e, lang) for c, e in zip(rows["iso3"], rows["entity"], strict=True)]
     scored = rows[rows["value_status"] == "published"].copy()
     absent = sorted(set(members) - set(scored["iso3"]))
     names = dict(zip(rows["iso3"], rows["entity"], strict=True))
@@ -47,20 +57,28 @@ def group_view(edition_rows: pd.DataFrame, indicator: str, members: list[str], *
     scored["group_rank"] = competition_rank(scored["value"], higher_is_better=higher)
     scored["group_count"] = len(scored)
     tied = scored["group_rank"].duplicated(keep=False)
-    scored["value_text"] = [format_value(v, None, decimals) for v in scored["value"]]
+    scored["value_text"] = [format_value(v, None, decimals, lang=lang) for v in scored["value"]]
+    tie_note = i18n.t("compare.tied", lang, decimals=decimals)
 
     def label(row: pd.Series, is_tied: bool) -> str:
-        overall = (
-            "not ranked by the publisher"
-            if pd.isna(row["rank"])
-            else (f"{'published' if row['rank_official'] else 'computed'} rank {ordinal(int(row['rank']))} overall")
+        if pd.isna(row["rank"]):
+            overall = i18n.t("compare.overall.none", lang)
+        else:
+            key = "compare.overall.published" if row["rank_official"] else "compare.overall.computed"
+            overall = i18n.t(key, lang, ordinal=ordinal(int(row["rank"]), lang))
+        return i18n.t(
+            "compare.rank_label",
+            lang,
+            ordinal=ordinal(int(row["group_rank"]), lang),
+            count=i18n.integer(len(scored), lang),
+            tie=f" ({tie_note})" if is_tied else "",
+            overall=overall,
         )
-        tie = f" (tied; values published to {decimals} decimals)" if is_tied else ""
-        return f"{ordinal(int(row['group_rank']))} of {len(scored)} in the group, computed{tie}; {overall}"
 
     scored["rank_label"] = [label(r, t) for (_, r), t in zip(scored.iterrows(), tied, strict=True)]
-    scored["tie_note"] = [f"tied; values published to {decimals} decimals" if t else "" for t in tied]
-    scored = scored.sort_values(["group_rank", "entity"]).reset_index(drop=True)
+    scored["tie_note"] = [tie_note if t else "" for t in tied]
+    scored["_order"] = [i18n.sort_key(n, lang) for n in scored["entity"]]
+    scored = scored.sort_values(["group_rank", "_order"]).drop(columns="_order").reset_index(drop=True)
     return GroupView(
         rows=scored,
         average=float(scored["value"].mean()),
@@ -100,7 +118,9 @@ def profile(edition_rows: pd.DataFrame, parts: list[str], members: list[str], fo
     return pd.DataFrame(out, columns=["indicator", "short", "focus", "leader", "average"])
 
 
-def matrix(edition_rows: pd.DataFrame, indicators: list[str], members: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def matrix(
+    edition_rows: pd.DataFrame, indicators: list[str], members: list[str], lang: str = "en"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Countries by indicators: published values as text (publisher's precision) and ranks within the group."""
     rows = edition_rows[
         edition_rows["indicator"].isin(indicators)
@@ -109,6 +129,7 @@ def matrix(edition_rows: pd.DataFrame, indicators: list[str], members: list[str]
     ].copy()
     if rows.empty:
         return pd.DataFrame(), pd.DataFrame()
+    rows["entity"] = [entity_name(c, e, lang) for c, e in zip(rows["iso3"], rows["entity"], strict=True)]
     source = str(rows["source"].iloc[0])
     shorts = rows.drop_duplicates("indicator").set_index("indicator")["short"].to_dict() if "short" in rows else {}
     texts, ranks = {}, {}
@@ -122,11 +143,11 @@ def matrix(edition_rows: pd.DataFrame, indicators: list[str], members: list[str]
             higher = True
         decimals = _decimals(source, ind, sel)
         col = shorts.get(ind, ind)
-        texts[col] = pd.Series([format_value(v, None, decimals) for v in sel["value"]], index=sel["entity"])
+        texts[col] = pd.Series([format_value(v, None, decimals, lang=lang) for v in sel["value"]], index=sel["entity"])
         ranks[col] = pd.Series(competition_rank(sel["value"], higher_is_better=higher).to_numpy(), index=sel["entity"])
     text, rank = pd.DataFrame(texts), pd.DataFrame(ranks)
     order = rank.iloc[:, 0].sort_values().index
-    return text.loc[order].fillna("–"), rank.loc[order]
+    return text.loc[order].fillna(i18n.MISSING), rank.loc[order]
 
 
 def map_scope(iso3s: list[str]) -> str:

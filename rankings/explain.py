@@ -20,8 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from rankings import metadata
-from rankings.overview import ordinal
+from rankings import i18n, metadata
+from rankings.overview import entity_name, ordinal
 
 
 @dataclass
@@ -63,47 +63,93 @@ class RankChange:
         """Places gained (+) or lost (-)."""
         return self.before_rank - self.after_rank
 
-    def sentences(self) -> list[str]:
+    def sentences(self, lang: str = "en") -> list[str]:
+        """The explanation said out loud, in ``lang`` (the entity name is the caller's, in the same language)."""
+        t = i18n.t
+
         def places(n: int) -> str:
-            return f"{n:+d} place{'' if abs(n) == 1 else 's'}"
+            return t("places.one" if abs(n) == 1 else "places.other", lang, n=f"{n:+d}")
+
+        def num(x: float) -> str:
+            return i18n.plain(float(f"{x:g}"), lang)  # six significant digits, as before
 
         if self.places == 0:
-            move = "unchanged"
+            move = t("places.unchanged", lang)
         else:
-            move = (
-                f"{'up' if self.places > 0 else 'down'} {abs(self.places)} place{'' if abs(self.places) == 1 else 's'}"
+            key = "explain.up" if self.places > 0 else "explain.down"
+            move = t(
+                key,
+                lang,
+                places=t(
+                    "places.one" if abs(self.places) == 1 else "places.other",
+                    lang,
+                    n=i18n.integer(abs(self.places), lang),
+                ),
             )
         out = [
-            f"{self.entity} ranked {ordinal(self.before_rank)} of {self.before_assessed} in {self.before_edition} "
-            f"and {ordinal(self.after_rank)} of {self.after_assessed} in {self.after_edition}: {move}.",
-            f"Own score {self.before_value:g} → {self.after_value:g}: worth {places(self.own_score)} on its own.",
-            f"Other countries' scores: {places(self.others)} ({len(self.overtook)} overtook {self.entity}, "
-            f"{len(self.fell_behind)} fell behind).",
+            t(
+                "explain.ranks",
+                lang,
+                entity=self.entity,
+                before=ordinal(self.before_rank, lang),
+                before_assessed=i18n.integer(self.before_assessed, lang),
+                before_edition=self.before_edition,
+                after=ordinal(self.after_rank, lang),
+                after_assessed=i18n.integer(self.after_assessed, lang),
+                after_edition=self.after_edition,
+                move=move,
+            ),
+            t(
+                "explain.own",
+                lang,
+                before=num(self.before_value),
+                after=num(self.after_value),
+                places=places(self.own_score),
+            ),
+            t(
+                "explain.others",
+                lang,
+                places=places(self.others),
+                overtook=len(self.overtook),
+                entity=self.entity,
+                fell_behind=len(self.fell_behind),
+            ),
         ]
         if self.entrants or self.leavers:
-            out.append(
-                f"Countries assessed in only one of the two editions: {places(self.entrants)} from new entrants "
-                f"above, {places(self.leavers)} from countries no longer assessed."
-            )
+            out.append(t("explain.entrants", lang, entrants=places(self.entrants), leavers=places(self.leavers)))
         if self.sub_indices:
             top = self.sub_indices[0]
             out.append(
-                f"The sub-index that moved most: {top.title}, {top.before:g} → {top.after:g} ({top.change:+.4g})."
+                t(
+                    "explain.sub_index",
+                    lang,
+                    title=top.title,
+                    before=num(top.before),
+                    after=num(top.after),
+                    change=_signed(top.change, lang),
+                )
             )
-        out.extend(f"Methodology changed in {note}" for note in self.methodology_notes)
+        out.extend(t("explain.methodology", lang, note=note) for note in self.methodology_notes)
         return out
+
+
+def _signed(change: float, lang: str) -> str:
+    """A change to four significant digits with its sign, as ``{:+.4g}`` printed it (``+0.0837``)."""
+    text = i18n.plain(float(f"{change:.4g}"), lang)
+    return text if change <= 0 or text.startswith("+") else "+" + text
 
 
 def _ranks(values: pd.Series, higher_is_better: bool) -> pd.Series:
     return values.rank(method="min", ascending=not higher_is_better).astype(int)
 
 
-def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange | None:
+def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str, lang: str = "en") -> RankChange | None:
     """Explain ``iso3``'s rank change between two editions of one indicator.
 
     ``before`` and ``after`` are rows of one source, edition and indicator (columns ``iso3``, ``entity``,
     ``value``, ``value_status``, ``rank``, ``is_aggregate``), plus optional rows of its sub-indices (other
-    ``indicator`` values). None when the country has no published value in either edition.
+    ``indicator`` values). None when the country has no published value in either edition. Country names and
+    methodology notes are in ``lang``.
     """
     if before.empty or after.empty:
         return None
@@ -140,14 +186,14 @@ def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange 
     others = total - own - entrants - leavers
     above_before = set(both[better_than(b["value"], iso3)[both].to_numpy()])
     above_after = set(both[better_than(a["value"], iso3)[both].to_numpy()])
-    names = a["entity"].to_dict() | b["entity"].to_dict()
+    names = {c: entity_name(c, e, lang) for c, e in (b["entity"].to_dict() | a["entity"].to_dict()).items()}
 
     def published_rank(df: pd.DataFrame, computed: pd.Series) -> int:
         rank = df["rank"].get(iso3) if "rank" in df.columns else None
         return int(rank) if rank is not None and not pd.isna(rank) else int(computed[iso3])
 
     change = RankChange(
-        entity=str(a["entity"][iso3]),
+        entity=names[iso3],
         source=source,
         indicator=indicator,
         before_edition=int(before["edition"].iloc[0]),
@@ -162,15 +208,15 @@ def explain(before: pd.DataFrame, after: pd.DataFrame, iso3: str) -> RankChange 
         others=others,
         entrants=entrants,
         leavers=leavers,
-        overtook=sorted(names[c] for c in above_after - above_before),
-        fell_behind=sorted(names[c] for c in above_before - above_after),
+        overtook=sorted((names[c] for c in above_after - above_before), key=lambda n: i18n.sort_key(n, lang)),
+        fell_behind=sorted((names[c] for c in above_before - above_after), key=lambda n: i18n.sort_key(n, lang)),
     )
     lo, hi = change.before_edition, change.after_edition
     try:
         notes = metadata.indicator(source, indicator).methodology
     except KeyError:
         notes = ()
-    change.methodology_notes = [f"{m.edition}: {m.note}" for m in notes if lo < m.edition <= hi]
+    change.methodology_notes = [f"{m.edition}: {m.text(lang)}" for m in notes if lo < m.edition <= hi]
     return change
 
 
@@ -187,7 +233,13 @@ def with_sub_indices(change: RankChange, sub_before: pd.DataFrame, sub_after: pd
 
 
 def between(
-    source: str, indicator: str, iso3: str, before: int, after: int, processed: str | None = None
+    source: str,
+    indicator: str,
+    iso3: str,
+    before: int,
+    after: int,
+    processed: str | None = None,
+    lang: str = "en",
 ) -> RankChange | None:
     """:func:`explain` for two stored editions, with the sub-indices the metadata names as the indicator's parts."""
     from rankings import queries
@@ -198,7 +250,7 @@ def between(
     both = queries.rank_change_rows(source, indicator, tuple(parts), iso3, (before, after), **kwargs)
     b_all = both[both["edition"] == before].reset_index(drop=True)
     a_all = both[both["edition"] == after].reset_index(drop=True)
-    change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3)
+    change = explain(b_all[b_all["indicator"] == indicator], a_all[a_all["indicator"] == indicator], iso3, lang)
     if change is None:
         return None
 

@@ -31,6 +31,16 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def to_spreadsheet_csv_bytes(df: pd.DataFrame, lang: str) -> bytes:
+    """A CSV that a spreadsheet set to ``lang`` opens as written: for Danish Excel, semicolons between fields
+    and decimal commas (CLDR's symbols), UTF-8 with a byte-order mark so that æ, ø and å survive."""
+    from babel.numbers import get_decimal_symbol
+
+    decimal = get_decimal_symbol(lang)
+    separator = ";" if decimal == "," else ","
+    return safe_frame(df).to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\r\n").encode("utf-8-sig")
+
+
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook, a sheet per frame; text is written as text, never as a formula."""
     buffer = io.BytesIO()

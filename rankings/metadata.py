@@ -30,6 +30,10 @@ def load_reference(path: Path) -> Any:
 class MethodologyNote:
     edition: int
     note: str
+    note_da: str | None = None
+
+    def text(self, lang: str) -> str:
+        return self.note_da if lang == "da" and self.note_da else self.note
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,24 @@ class Source:
     # Which reference period is the edition's headline where an edition holds several: "latest" (the
     # greatest) or "widest" (the longest label, e.g. the biennial "2022+2023" over the single year "2023").
     headline_reference_period: str = "latest"
+    # The publisher's own Danish title, only where the publisher has one (else the interface keeps ``title``).
+    title_da: str | None = None
+    ranked_among_da: str | None = None
+    reference_period_note_da: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The ranking's title as the publisher writes it in ``lang`` (the original where there is no other)."""
+        return self.title_da if lang == "da" and self.title_da else self.title
+
+    def ranked_among_in(self, lang: str) -> str:
+        return self.ranked_among_da if lang == "da" and self.ranked_among_da else self.ranked_among
+
+    def reference_period_note_in(self, lang: str) -> str:
+        return (
+            self.reference_period_note_da
+            if lang == "da" and self.reference_period_note_da
+            else (self.reference_period_note)
+        )
 
     def cite(self, edition: int | None = None) -> str:
         return self.citation.replace("{edition}", str(edition) if edition else "").strip()
@@ -126,7 +148,10 @@ def indicators() -> dict[tuple[str, str], Indicator]:
     out: dict[tuple[str, str], Indicator] = {}
     for source, items in _per_source("indicators").items():
         for iid, spec in items.items():
-            notes = tuple(MethodologyNote(int(m["edition"]), str(m["note"])) for m in spec.get("methodology") or ())
+            notes = tuple(
+                MethodologyNote(int(m["edition"]), str(m["note"]), str(m["note_da"]) if m.get("note_da") else None)
+                for m in spec.get("methodology") or ()
+            )
             out[(source, iid)] = Indicator(
                 source=source,
                 id=iid,
@@ -204,11 +229,13 @@ def sources_frame() -> pd.DataFrame:
     )
 
 
-def methodology_notes(source_id: str, indicator_ids: list[str], editions: list[int]) -> list[tuple[int, str]]:
+def methodology_notes(
+    source_id: str, indicator_ids: list[str], editions: list[int], lang: str = "en"
+) -> list[tuple[int, str]]:
     """(edition, note) for every methodology change the metadata records for these indicators and editions."""
     notes: set[tuple[int, str]] = set()
     for iid in indicator_ids:
         ind = indicators().get((source_id, iid))
         if ind is not None:
-            notes |= {(m.edition, m.note) for m in ind.methodology if m.edition in editions}
+            notes |= {(m.edition, m.text(lang)) for m in ind.methodology if m.edition in editions}
     return sorted(notes)

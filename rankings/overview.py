@@ -1,4 +1,8 @@
-"""The overview's cards: a country's position in each ranking's latest edition, and one plain headline sentence."""
+"""The overview's cards: a country's position in each ranking's latest edition, and one plain headline sentence.
+
+Every text takes the interface's language (``lang``, see :mod:`rankings.i18n`): the sentences come from the
+message catalogue, numbers and country names from the CLDR locale data.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,30 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from rankings import metadata
+from rankings import i18n, metadata
 
 
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+def ordinal(n: int, lang: str = "en") -> str:
+    """``1st`` / ``1.`` (the bare ordinal numeral of the language)."""
+    return i18n.ordinal(n, lang)
 
 
-def format_value(value: float | None, decimals: int | None, fallback: int = 2) -> str:
+def format_value(value: float | None, decimals: int | None, fallback: int = 2, lang: str = "en") -> str:
     """A number with the publisher's precision (the decimals printed in the file, else the metadata's)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
+        return i18n.MISSING
     places = fallback if decimals is None or pd.isna(decimals) else int(decimals)
-    return f"{value:.{places}f}"
+    return i18n.number(value, lang, places)
+
+
+def entity_name(iso3: object, entity: object, lang: str) -> str:
+    """A row's country name in ``lang``: CLDR's name for a country, the stored label for anything else."""
+    if lang != "en" and isinstance(iso3, str):
+        from rankings.countries import is_iso3
+
+        if is_iso3(iso3):
+            return i18n.country(iso3, lang)
+    return str(entity)
 
 
 @dataclass
@@ -52,6 +66,7 @@ class Card:
     methodology_note: str | None = None
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     headline: str = ""
+    lang: str = "en"
 
 
 def _num(x: object) -> float | None:
@@ -62,8 +77,8 @@ def _int(x: object) -> int | None:
     return None if x is None or pd.isna(x) else int(x)  # type: ignore[arg-type]
 
 
-def build_cards(series: pd.DataFrame, iso3: str) -> list[Card]:
-    """One card per source in ``series`` (see :func:`rankings.queries.headline_series`), latest edition first."""
+def build_cards(series: pd.DataFrame, iso3: str, lang: str = "en") -> list[Card]:
+    """One card per source in ``series`` (see :func:`rankings.queries.headline_series`), in ``lang``."""
     cards = []
     for source_id, src_rows in series.groupby("source", sort=True):
         source = metadata.source(str(source_id))
@@ -77,14 +92,15 @@ def build_cards(series: pd.DataFrame, iso3: str) -> list[Card]:
         editions_rows = src_rows[src_rows["edition"] == latest_edition]
         card = Card(
             source=source.id,
-            title=source.title,
+            title=source.title_in(lang),
             edition=latest_edition,
             reference_period=str(editions_rows["reference_period"].iloc[0]),
             indicator=indicator.id,
             indicator_title=indicator.title,
             status="not_assessed",
-            entity=str(mine["entity"].iloc[0]),
+            entity=entity_name(iso3, mine["entity"].iloc[0], lang),
             assessed=int(editions_rows["assessed"].iloc[0]),
+            lang=lang,
         )
         history = mine[["edition", "reference_period", "rank", "rank_official", "value", "value_status"]]
         card.history = history.reset_index(drop=True)
@@ -92,7 +108,7 @@ def build_cards(series: pd.DataFrame, iso3: str) -> list[Card]:
         card.methodology_note = notes[0].note if notes else None
         if row is not None and row["value_status"] == "published":
             card.value = _num(row["value"])
-            card.value_text = format_value(card.value, _int(row["decimals"]), indicator.decimals)
+            card.value_text = format_value(card.value, _int(row["decimals"]), indicator.decimals, lang)
             card.rank = _int(row["rank"])
             card.rank_official = bool(row["rank_official"]) if not pd.isna(row["rank_official"]) else True
             card.status = "ranked" if card.rank is not None else "unranked"
@@ -101,13 +117,13 @@ def build_cards(series: pd.DataFrame, iso3: str) -> list[Card]:
             ranked = editions_rows[editions_rows["rank"].notna()].sort_values(["rank", "entity"])
             if not ranked.empty and card.value is not None:
                 lead = ranked.iloc[0]
-                card.leader = str(lead["entity"])
+                card.leader = entity_name(lead.get("iso3"), lead["entity"], lang)
                 card.gap_to_leader = _num(lead["value"]) - card.value if _num(lead["value"]) is not None else None
                 if card.rank is not None:
                     better = ranked[ranked["rank"] < card.rank]
                     if not better.empty:
                         nxt = better.iloc[-1]
-                        card.above = str(nxt["entity"])
+                        card.above = entity_name(nxt.get("iso3"), nxt["entity"], lang)
                         card.gap_to_above = _num(nxt["value"]) - card.value  # type: ignore[operator]
         earlier = mine[(mine["edition"] < latest_edition) & (mine["value_status"] == "published")]
         if not earlier.empty:
@@ -123,65 +139,81 @@ def build_cards(series: pd.DataFrame, iso3: str) -> list[Card]:
             card.missing_editions = [
                 e for e in source.editions if card.previous_edition < e < latest_edition and e not in stored
             ]
-        card.headline = headline(card)
+        card.headline = headline(card, lang)
         cards.append(card)
     return sorted(cards, key=lambda c: c.title)
 
 
-def headline(card: Card) -> str:
+def headline(card: Card, lang: str = "en") -> str:
     """One plain sentence that respects the caveats (ties, computed ranks, missing editions, not assessed)."""
-    survey = f"the {card.title} {card.edition}"
+    t = i18n.t
+    survey = t("headline.survey", lang, title=card.title, edition=card.edition)
     if card.status == "not_assessed":
-        text = f"{card.entity} was not assessed in {survey}"
+        text = t("headline.not_assessed", lang, entity=card.entity, survey=survey)
         if card.previous_edition is not None and card.previous_rank is not None:
-            text += f" (ranked {ordinal(card.previous_rank)} in {card.previous_edition})"
+            text += t(
+                "headline.not_assessed.before",
+                lang,
+                place=i18n.place(card.previous_rank, lang),
+                edition=card.previous_edition,
+            )
         return text + "."
     if card.status == "unranked" or card.rank is None:
-        return f"{card.entity} scored {card.value_text} in {survey}; the publisher gives no rank."
-    joint = "joint " if card.tied_with else ""
-    computed = "" if card.rank_official else " (rank computed from the published scores)"
-    text = f"{card.entity} ranked {joint}{ordinal(card.rank)} of {card.assessed}{computed} in {survey}"
+        return t("headline.unranked", lang, entity=card.entity, value=card.value_text, survey=survey)
+    key = "headline.ranked.tied" if card.tied_with else "headline.ranked"
+    text = t(
+        key,
+        lang,
+        entity=card.entity,
+        ordinal=ordinal(card.rank, lang),
+        assessed=i18n.integer(card.assessed, lang),
+        computed="" if card.rank_official else t("headline.computed", lang),
+        survey=survey,
+    )
     if card.previous_edition is not None and card.previous_rank is not None and card.rank_change is not None:
-        since = str(card.previous_edition)
+        since = card.previous_edition
         if card.rank_change == 0:
-            text += f", unchanged since {since}"
-        elif card.rank_change > 0:
-            text += f", up from {ordinal(card.previous_rank)} in {since}"
+            text += t("headline.unchanged", lang, edition=since)
         else:
-            text += f", down from {ordinal(card.previous_rank)} in {since}"
+            key = "headline.up" if card.rank_change > 0 else "headline.down"
+            text += t(key, lang, place=i18n.place(card.previous_rank, lang), edition=since)
         if card.missing_editions:
             gap = ", ".join(str(e) for e in card.missing_editions)
-            text += f" (edition{'s' if len(card.missing_editions) > 1 else ''} {gap} not loaded)"
+            key = "headline.not_loaded.many" if len(card.missing_editions) > 1 else "headline.not_loaded.one"
+            text += t(key, lang, editions=gap)
     elif card.previous_edition is None:
-        text += ", its first edition in the store"
+        text += t("headline.first_edition", lang)
     text += "."
     if card.methodology_note and card.previous_edition is not None:
-        text += f" The methodology changed in {card.edition}: compare with care."
+        text += t("headline.methodology", lang, edition=card.edition)
     return text
 
 
-def gap_sentence(card: Card, decimals: int) -> str:
+def gap_sentence(card: Card, decimals: int, lang: str = "en") -> str:
     """Distance to the leader and to the next country above, in the indicator's unit."""
+    t = i18n.t
     if card.rank == 1 and not card.tied_with:
-        return "Leads this ranking."
+        return t("gap.leads", lang)
     parts = []
     if card.tied_with:
-        others = "country" if card.tied_with == 1 else "countries"
-        parts.append(f"Tied with {card.tied_with} other {others}.")
+        key = "gap.tied.one" if card.tied_with == 1 else "gap.tied.many"
+        parts.append(t(key, lang, n=i18n.integer(card.tied_with, lang)))
     if card.leader and card.gap_to_leader is not None and card.gap_to_leader > 0:
-        gap = format_value(card.gap_to_leader, None, decimals)
+        gap = format_value(card.gap_to_leader, None, decimals, lang)
         if card.above == card.leader:
-            parts.append(f"{gap} behind the leader, {card.leader}, the next country above.")
+            parts.append(t("gap.leader_is_above", lang, gap=gap, leader=card.leader))
         else:
-            parts.append(f"{gap} behind the leader, {card.leader}.")
+            parts.append(t("gap.leader", lang, gap=gap, leader=card.leader))
             if card.above and card.gap_to_above is not None:
-                parts.append(f"{format_value(card.gap_to_above, None, decimals)} behind {card.above}, the next above.")
+                above_gap = format_value(card.gap_to_above, None, decimals, lang)
+                parts.append(t("gap.above", lang, gap=above_gap, above=card.above))
     return " ".join(parts)
 
 
-def places(change: int) -> str:
+def places(change: int, lang: str = "en") -> str:
     """A rank change as '+2 places' / '-1 place' / 'unchanged' (positive = moved up; ASCII signs, which
     Streamlit's metric reads to colour the change)."""
     if change == 0:
-        return "unchanged"
-    return f"{change:+d} place{'' if abs(change) == 1 else 's'}"
+        return i18n.t("places.unchanged", lang)
+    category = "one" if abs(change) == 1 else "other"
+    return i18n.t(f"places.{category}", lang, n=f"{change:+d}")

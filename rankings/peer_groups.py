@@ -50,6 +50,10 @@ class Group:
     note: str
     memberships: tuple[Membership, ...]
     path: Path
+    title_da: str | None = None  # the group's name in Danish (the interface falls back to ``title``)
+
+    def title_in(self, lang: str) -> str:
+        return self.title_da if lang == "da" and self.title_da else self.title
 
     def members_on(self, when: date) -> list[str]:
         return sorted(m.iso3 for m in self.memberships if m.on(when))
@@ -109,6 +113,7 @@ def _parse_group(gid: str, spec: Any, path: Path) -> Group:
         note=" ".join(str(spec.get("note") or "").split()),
         memberships=tuple(memberships),
         path=path,
+        title_da=str(spec["title_da"]) if spec.get("title_da") else None,
     )
 
 

@@ -1,104 +1,134 @@
-"""The country profile's tables: the latest edition per ranking, every stored figure, and the citations."""
+"""The country profile's tables: the latest edition per ranking, every stored figure, and the citations.
+
+Tables are built in the interface's language (``lang``): headers, values as text and ranking titles. The
+downloads take :func:`figures_for_download`, which keeps the numbers as numbers.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from rankings import metadata, peer_groups
+from rankings import i18n, metadata, peer_groups
 from rankings.overview import format_value
 
 SHOWN_GROUPS = ("nordic_baltic", "eu", "oecd")
 
 
-def memberships(iso3: str) -> list[str]:
+def memberships(iso3: str, lang: str = "en") -> list[str]:
     """Titles of the reviewed peer groups the country belongs to today."""
     from datetime import date
 
     out = []
     for gid in SHOWN_GROUPS:
         if gid in peer_groups.groups() and iso3 in peer_groups.members_on(gid, date.today()):
-            out.append(peer_groups.group(gid).title)
+            out.append(peer_groups.group(gid).title_in(lang))
     return out
 
 
-def _value_text(source: str, indicator: str, status: str, value: object, decimals: object) -> str:
-    if status == "not_assessed":
-        return "not assessed"
-    if status == "missing":
-        return "no value published"
+def _value_text(source: str, indicator: str, status: str, value: object, decimals: object, lang: str) -> str:
+    if status in ("not_assessed", "missing"):
+        return i18n.t(f"status.{status}", lang)
     try:
         fallback = metadata.indicator(source, indicator).decimals
     except KeyError:
         fallback = 2
-    return format_value(value, decimals, fallback)  # type: ignore[arg-type]
+    return format_value(value, decimals, fallback, lang)  # type: ignore[arg-type]
 
 
-def _rank_text(rank: object, official: object) -> str:
+def _rank_text(rank: object, official: object, lang: str) -> str:
     if pd.isna(rank):  # type: ignore[call-overload]
         return ""
-    return f"{int(rank)}" + ("" if official else " (computed)")  # type: ignore[call-overload]
+    text = i18n.integer(int(rank), lang)  # type: ignore[call-overload]
+    return text if official else i18n.t("profile.rank.computed", lang, rank=text)
 
 
-def _texts(rows: pd.DataFrame) -> tuple[list[str], list[str]]:
+def _texts(rows: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     """Value and rank of each row as text (a loop over plain columns: iterrows would build a Series per row)."""
     values = [
-        _value_text(*cells)
+        _value_text(*cells, lang)
         for cells in zip(
             rows["source"], rows["indicator"], rows["value_status"], rows["value"], rows["decimals"], strict=True
         )
     ]
-    ranks = [_rank_text(r, o) for r, o in zip(rows["rank"], rows["rank_official"], strict=True)]
+    ranks = [_rank_text(r, o, lang) for r, o in zip(rows["rank"], rows["rank_official"], strict=True)]
     return values, ranks
 
 
-def latest_table(observations: pd.DataFrame, source: str, edition: int) -> pd.DataFrame:
+def latest_table(observations: pd.DataFrame, source: str, edition: int, lang: str = "en") -> pd.DataFrame:
     """The main indicators of one edition (no breakdown series), with value and rank as text."""
+    columns = [i18n.t(f"column.{c}", lang) for c in ("indicator", "value", "rank")]
     rows = observations[(observations["source"] == source) & (observations["edition"] == edition)]
     rows = rows[~rows["indicator"].str.contains("__")]
     if rows.empty:
-        return pd.DataFrame(columns=["indicator", "value", "rank"])
+        return pd.DataFrame(columns=columns)
     # The headline period of each indicator: the widest or latest label, as the store's headline view does.
     rows = rows.sort_values(["indicator", "reference_period"]).groupby("indicator").tail(1)
-    values, ranks = _texts(rows)
+    values, ranks = _texts(rows, lang)
     return pd.DataFrame(
-        {"indicator": rows["indicator_title"].fillna(rows["indicator"]), "value": values, "rank": ranks}
+        dict(zip(columns, [rows["indicator_title"].fillna(rows["indicator"]), values, ranks], strict=True))
     )
 
 
-def all_figures(observations: pd.DataFrame) -> pd.DataFrame:
+def _titles(lang: str) -> dict[str, str]:
+    return {s.id: s.title_in(lang) for s in metadata.sources().values()}
+
+
+def all_figures(observations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Every stored figure of the country, readable: ranking, edition, period, indicator, value, rank, file."""
     if observations.empty:
         return pd.DataFrame()
-    titles = {s.id: s.title for s in metadata.sources().values()}
-    values, ranks = _texts(observations)
+    titles = _titles(lang)
+    values, ranks = _texts(observations, lang)
+    names = ("ranking", "edition", "reference period", "indicator", "value", "rank", "source file")
+    data = [
+        observations["source"].map(lambda s: titles.get(s, s)),
+        observations["edition"],
+        observations["reference_period"],
+        observations["indicator_title"].fillna(observations["indicator"]),
+        values,
+        ranks,
+        observations["source_file"],
+    ]
+    return pd.DataFrame({i18n.column(n, lang): d for n, d in zip(names, data, strict=True)})
+
+
+def figures_for_download(observations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Every stored figure with numbers as numbers (value, decimals printed, rank) for CSV and Excel."""
+    if observations.empty:
+        return pd.DataFrame()
+    titles = _titles(lang)
     return pd.DataFrame(
         {
             "ranking": observations["source"].map(lambda s: titles.get(s, s)),
             "edition": observations["edition"],
-            "reference period": observations["reference_period"],
-            "indicator": observations["indicator_title"].fillna(observations["indicator"]),
-            "value": values,
-            "rank": ranks,
-            "source file": observations["source_file"],
+            "reference_period": observations["reference_period"],
+            "indicator": observations["indicator"],
+            "indicator_title": observations["indicator_title"].fillna(observations["indicator"]),
+            "value": observations["value"],
+            "decimals": observations["decimals"],
+            "value_status": observations["value_status"],
+            "rank": observations["rank"],
+            "rank_official": observations["rank_official"],
+            "source_file": observations["source_file"],
         }
     )
 
 
-def citations(figures: pd.DataFrame) -> pd.DataFrame:
+def citations(observations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One citation per ranking and edition shown."""
-    by_title = {s.title: s for s in metadata.sources().values()}
+    names = [i18n.column(c, lang) for c in ("ranking", "edition", "citation", "licence", "url")]
+    if observations.empty:
+        return pd.DataFrame(columns=names)
+    sources = metadata.sources()
     rows = []
-    if figures.empty:
-        return pd.DataFrame(columns=["ranking", "edition", "citation", "licence", "url"])
-    for (title, edition), _ in figures.groupby(["ranking", "edition"]):
-        src = by_title.get(title)
-        rows.append(
-            {
-                "ranking": title,
-                "edition": edition,
-                "citation": src.cite(int(edition)) if src else "",
-                "licence": src.licence if src else "",
-                "url": src.url if src else "",
-            }
-        )
-    return pd.DataFrame(rows)
+    for (sid, edition), _ in observations.groupby(["source", "edition"]):
+        src = sources.get(str(sid))
+        values = [
+            src.title_in(lang) if src else str(sid),
+            edition,
+            src.cite(int(edition)) if src else "",
+            src.licence if src else "",
+            src.url if src else "",
+        ]
+        rows.append(dict(zip(names, values, strict=True)))
+    return pd.DataFrame(rows, columns=names)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rankings import peer_groups
+from rankings import i18n, peer_groups
 
 TOP = {"top10": 10, "top20": 20}
 CUSTOM = "custom"
 
 
-def group_options() -> dict[str, str]:
+def group_options(lang: str = "en") -> dict[str, str]:
     """Group id -> label, reviewed groups first, then the top N of the ranking and a custom choice."""
-    options = {gid: g.title for gid, g in peer_groups.groups().items()}
-    options.update({"top10": "Top 10 of the ranking", "top20": "Top 20 of the ranking", CUSTOM: "Custom selection"})
+    options = {gid: g.title_in(lang) for gid, g in peer_groups.groups().items()}
+    options.update({key: i18n.t(f"group.{key}", lang) for key in (*TOP, CUSTOM)})
     return options
 
 

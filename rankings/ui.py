@@ -15,11 +15,84 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from rankings import access, export, queries
+from rankings import access, export, i18n, queries
 from rankings.db import manifest_stamp
 from rankings.text import inert
 
 DEFAULT_COUNTRY = "DNK"
+# Each language is named in itself, so a reader finds their own in either interface.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+def configured_language() -> str:
+    """The configured default language; English (and a notice in the sidebar) when the setting is broken."""
+    try:
+        return i18n.default_language()
+    except i18n.LanguageError as exc:
+        st.sidebar.error(inert(exc))
+        return i18n.FALLBACK_LANGUAGE
+
+
+def language() -> str:
+    """The language selector (in the sidebar, in the URL as ``?lang=da``), drawn by dashboard.py first."""
+    default = configured_language()
+    chosen = url_choice(
+        "Sprog · Language",
+        list(i18n.LANGUAGES),
+        key="lang",
+        default=default,
+        format_func=lambda code: LANGUAGE_NAMES.get(code, code),
+        container=st.sidebar,
+        help=t("language.help"),
+    )
+    if st.session_state.get("_lang_shown", chosen) != chosen:
+        forget_choices()
+    st.session_state["_lang_shown"] = chosen
+    return chosen
+
+
+def forget_choices() -> None:
+    """Drop the choices of every keyed widget but the language, once, when the language changes.
+
+    Streamlit returns a select box's value as its label, and the labels are in the old language: read in the new
+    one they would be no option at all. The choices bound to the URL come back from it; the others start afresh.
+    """
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key != "lang" and not key.startswith("_"):
+            del st.session_state[key]
+
+
+def lang() -> str:
+    """The interface's language for this run: the sidebar's choice, else the URL's, else the configured one."""
+    chosen = st.session_state.get("lang")
+    if chosen in i18n.LANGUAGES:
+        return str(chosen)
+    from_url = st.query_params.get("lang")
+    return from_url if from_url in i18n.LANGUAGES else configured_language()
+
+
+def t(key: str, /, **params: object) -> str:
+    """The message ``key`` in this run's language (see :func:`rankings.i18n.t`)."""
+    return i18n.t(key, lang(), **params)
+
+
+def country_name(iso3: str, entity: str) -> str:
+    """A country's name in this run's language (the stored name for what is not a country)."""
+    from rankings.overview import entity_name
+
+    return entity_name(iso3, entity, lang())
+
+
+def localise_entities(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``entity`` column in this run's language (rows with an ``iso3`` code)."""
+    if lang() == "en" or "entity" not in frame.columns or "iso3" not in frame.columns or frame.empty:
+        return frame
+    from rankings.overview import entity_name
+
+    code = lang()
+    out = frame.copy()
+    out["entity"] = [entity_name(i, e, code) for i, e in zip(out["iso3"], out["entity"], strict=True)]
+    return out
 
 
 def require_frame() -> None:
@@ -68,19 +141,16 @@ def page(role: str = "analyst") -> access.User:
     try:
         user = current_user()
     except access.AccessConfigError as exc:
-        st.error(f"The access configuration is broken, so nobody is let in: {inert(exc)}")
+        st.error(t("access.broken", error=inert(exc)))
         st.stop()
     if user is None:
-        st.title("Sign in")
-        st.info("This tool holds confidential survey drafts. Sign in with your organisation's account.")
-        st.button("Sign in", type="primary", on_click=st.login, key="sign-in")
+        st.title(t("access.sign_in"))
+        st.info(t("access.sign_in.why"))
+        st.button(t("access.sign_in"), type="primary", on_click=st.login, key="sign-in")
         st.stop()
     if not user.may(role):
-        st.title("Not permitted")
-        st.error(
-            f"Your account ({inert(user.email or user.name)}) does not have the {role} role this page needs. "
-            "Ask an administrator to add you to config/access.yaml."
-        )
+        st.title(t("access.not_permitted"))
+        st.error(t("access.not_permitted.why", account=inert(user.email or user.name), role=t(f"role.{role}")))
         st.stop()
     return user
 
@@ -91,14 +161,11 @@ def user_box() -> None:
     if user is None:
         return
     if user.local:
-        st.sidebar.caption(
-            ":material/person: **Local single-user mode**: no sign-in is configured, so this session has every role. "
-            "See the README to configure sign-in."
-        )
+        st.sidebar.caption(":material/person: " + t("access.local_mode"))
         return
-    top = max(user.roles, key=access.ROLES.index) if user.roles else "no role"
+    top = t(f"role.{max(user.roles, key=access.ROLES.index)}") if user.roles else t("role.none")
     st.sidebar.caption(f":material/person: {inert(user.email or user.name)} · {top}")
-    st.sidebar.button("Sign out", on_click=st.logout, key="sign-out")
+    st.sidebar.button(t("access.sign_out"), on_click=st.logout, key="sign-out")
 
 
 def processed_dir() -> Path:
@@ -169,22 +236,13 @@ def coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
 def demo_notice() -> None:
     """Say plainly that the figures are fictitious, on every page that shows demo data."""
     if data("shows_demo_data"):
-        st.warning(
-            "**Demo data.** The figures shown are fictitious values generated for demonstration, in the "
-            "publishers' layouts. Put the official downloads in `data/raw/` and run "
-            "`python -m rankings ingest` to see published figures.",
-            icon=":material/science:",
-        )
+        st.warning(t("notice.demo"), icon=":material/science:")
 
 
 def empty_store_notice() -> bool:
     """Explain what to do when nothing is stored yet; True when the store is empty."""
     if data("coverage").empty:
-        st.info(
-            "No rankings are stored yet. Put published files in `data/raw/` (or run `python -m rankings demo` "
-            "for demo data), then run `python -m rankings ingest`.",
-            icon=":material/inbox:",
-        )
+        st.info(t("notice.empty_store"), icon=":material/inbox:")
         return True
     return False
 
@@ -223,6 +281,7 @@ def url_choices(
     container: Any = None,
     help: str | None = None,
     max_selections: int | None = None,
+    placeholder: str | None = None,
 ) -> list[str]:
     """A multi-select whose values live in the URL as ``?key=a&key=b``."""
     container = container or st
@@ -232,7 +291,13 @@ def url_choices(
     else:
         st.session_state[key] = [v for v in st.session_state[key] if v in options]
     values = container.multiselect(
-        label, options, key=key, format_func=format_func, help=help, max_selections=max_selections
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        help=help,
+        max_selections=max_selections,
+        placeholder=placeholder or t("field.choose"),
     )
     if st.query_params.get_all(key) != values:
         st.query_params[key] = values
@@ -242,17 +307,17 @@ def url_choices(
 def focus_country() -> tuple[str, str]:
     """The focus country selector (in the sidebar, in the URL as ``?country=DNK``), drawn by dashboard.py."""
     options = data("countries")
-    names = dict(zip(options["iso3"], options["entity"], strict=True))
+    names = {iso3: country_name(iso3, entity) for iso3, entity in zip(options["iso3"], options["entity"], strict=True)}
     if not names:
-        return DEFAULT_COUNTRY, "Denmark"
+        return DEFAULT_COUNTRY, country_name(DEFAULT_COUNTRY, "Denmark")
     iso3 = url_choice(
-        "Focus country",
-        list(names),
+        t("focus.label"),
+        sorted(names, key=lambda c: i18n.sort_key(names[c], lang())),
         key="country",
         default=DEFAULT_COUNTRY,
         format_func=lambda c: names.get(c, c),
         container=st.sidebar,
-        help="Highlighted on every chart. The choice is part of the page's link.",
+        help=t("focus.help"),
     )
     st.session_state["_focus"] = (iso3, names[iso3])
     return iso3, names[iso3]
@@ -260,7 +325,74 @@ def focus_country() -> tuple[str, str]:
 
 def focus() -> tuple[str, str]:
     """The focus country chosen in the sidebar for this run (ISO3, name)."""
-    return st.session_state.get("_focus", (DEFAULT_COUNTRY, "Denmark"))
+    return st.session_state.get("_focus", (DEFAULT_COUNTRY, country_name(DEFAULT_COUNTRY, "Denmark")))
+
+
+def headers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the column names the catalogue knows (``column.<name>``) in this run's language."""
+    code = lang()
+    names: dict[object, str] = {}
+    for c in frame.columns:
+        name = i18n.column(str(c), code)
+        names[c] = name if name not in names.values() else str(c)  # never two columns of one name
+    return frame.rename(columns=names)
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as the interface shows it: country names, column names and decimal numbers in the language.
+
+    For display only: downloads keep the numbers as numbers (:func:`downloads`).
+    """
+    out = localise_entities(frame)
+    code = lang()
+    if code != "en":
+        out = out.copy()
+        for column in out.columns:
+            if pd.api.types.is_float_dtype(out[column]):
+                out[column] = [i18n.plain(v, code) for v in out[column]]
+        if "value_status" in out.columns:
+            out["value_status"] = [
+                i18n.t(f"status.{v}", code) if f"status.{v}" in i18n.catalogue() else v for v in out["value_status"]
+            ]
+    return headers(out)
+
+
+def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container: Any = None) -> None:
+    """Download buttons for ``sheets`` (the first sheet is the CSV's): a machine-readable CSV (comma, dot
+    decimals, the data's own column names), an Excel workbook (numbers as numbers, the language's headers) and,
+    in Danish, a CSV that Danish Excel opens as written (semicolons, decimal commas)."""
+    container = container or st
+    code = lang()
+    first = next(iter(sheets.values()))
+
+    def shown() -> dict[str, pd.DataFrame]:  # on the click only: the whole store can be large
+        return {sheet: headers(localise_entities(df)) for sheet, df in sheets.items()}
+
+    columns = container.columns(3 if code == "da" else 2)
+    columns[0].download_button(
+        t("download.csv"),
+        lambda: export.to_csv_bytes(first),
+        f"{name}.csv",
+        "text/csv",
+        key=f"csv-{key}",
+        help=t("download.csv.help"),
+    )
+    columns[1].download_button(
+        t("download.excel"),
+        lambda: export.to_excel_bytes(shown()),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{key}",
+    )
+    if code == "da":
+        columns[2].download_button(
+            t("download.csv_excel"),
+            lambda: export.to_spreadsheet_csv_bytes(next(iter(shown().values())), code),
+            f"{name}-excel.csv",
+            "text/csv",
+            key=f"csv-da-{key}",
+            help=t("download.csv_excel.help"),
+        )
 
 
 def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str, topojson: bool = False) -> None:
@@ -277,16 +409,6 @@ def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str,
 
         config["topojsonURL"] = TOPOJSON_URL
     st.plotly_chart(fig, width="stretch", key=f"chart-{key}", config=config)
-    with st.expander("Show data", expanded=False):
-        st.dataframe(frame, hide_index=True, width="stretch")
-        left, right = st.columns(2)
-        left.download_button(
-            "Download CSV", lambda: export.to_csv_bytes(frame), f"{name}.csv", "text/csv", key=f"csv-{key}"
-        )
-        right.download_button(
-            "Download Excel",
-            lambda: export.to_excel_bytes({"data": frame}),
-            f"{name}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            key=f"xlsx-{key}",
-        )
+    with st.expander(t("chart.show_data"), expanded=False):
+        st.dataframe(table(frame), hide_index=True, width="stretch")
+        downloads({"data": frame}, name, key=key)

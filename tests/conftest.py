@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from rankings import db
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests run in English unless they choose a language (the shipped configuration says Danish); set for the whole
+# session, so that the app servers the browser tests start speak English too.
+os.environ["RANKINGS_LANGUAGE"] = "en"
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 UN_HEADER = (
@@ -39,6 +43,12 @@ def un_csv(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(monkeypatch):
+    """Tests run in English unless they choose a language (the shipped configuration says Danish)."""
+    monkeypatch.setenv("RANKINGS_LANGUAGE", "en")
 
 
 @pytest.fixture(autouse=True)

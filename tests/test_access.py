@@ -99,7 +99,7 @@ def test_without_sign_in_nothing_is_shown(store, access_file, monkeypatch):
     assert at.title[0].value == "Sign in"
     assert at.button(key="sign-in").label == "Sign in"
     assert not shows_data(at)
-    assert not at.sidebar.selectbox  # not even the list of countries
+    assert [s.key for s in at.sidebar.selectbox] == ["lang"]  # the language only, not even the list of countries
 
 
 def test_an_analyst_sees_the_dashboards_but_not_the_survey_check(store, access_file, monkeypatch):

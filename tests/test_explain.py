@@ -68,3 +68,12 @@ def test_no_value_no_explanation():
     before = edition(2022, {"DNK": 0.8, "A": 0.9})
     after = edition(2024, {"A": 0.9})
     assert explain.explain(before, after, "DNK") is None
+
+
+def test_the_explanation_in_danish():
+    before = edition(2022, {"DNK": 0.8, "A": 0.9, "B": 0.7})
+    after = edition(2024, {"DNK": 0.95, "A": 0.9, "B": 0.7})
+    change = explain.explain(before, after, "DNK")
+    first, own, *_ = change.sentences("da")
+    assert first == "DNK lå på 2. plads af 3 i 2022 og på 1. plads af 3 i 2024: op 1 plads."
+    assert own.startswith("Egen score 0,8 → 0,95: i sig selv +1 plads")

@@ -52,3 +52,20 @@ def test_a_line_break_inside_a_value_cannot_start_a_row_of_its_own():
     assert data.count("\r\n") == 4 and data.replace("\r\n", "").count("\r") == 1  # CRLF ends rows only
     rows = list(csv.reader(io.StringIO(data, newline="")))
     assert [r[0] for r in rows] == ["source_file", "raw\r=1+1", "raw\n@SUM(A1)", "plain"]
+
+
+def test_a_csv_that_danish_excel_opens_as_written():
+    import pandas as pd
+
+    from rankings import export
+
+    frame = pd.DataFrame({"land": ["Danmark", "Færøerne", "=cmd"], "score": [0.9717, 1234.5, None], "n": [1, 2, 3]})
+    data = export.to_spreadsheet_csv_bytes(frame, "da")
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte-order mark, so that Excel reads æ, ø, å
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == "land;score;n"
+    assert lines[1] == "Danmark;0,9717;1"
+    assert lines[2] == "Færøerne;1234,5;2"  # no thousands separator: Excel reads the number as written
+    assert lines[3] == "'=cmd;;3"  # formulas stay neutralised
+    machine = export.to_csv_bytes(frame).decode("utf-8-sig").split("\r\n")
+    assert machine[1] == "Danmark,0.9717,1"  # the machine-readable CSV is unchanged

@@ -92,3 +92,52 @@ def test_ordinals_and_formatting():
     assert overview.format_value(0.9758, 5) == "0.97580"
     assert overview.format_value(None, 2) == "–"
     assert overview.format_value(85.116677, None, 1) == "85.1"
+
+
+def da_card(rows, iso3="DNK") -> overview.Card:
+    (only,) = overview.build_cards(series(rows), iso3, "da")
+    return only
+
+
+def test_danish_headlines_names_and_numbers():
+    c = da_card(BASE)
+    assert c.headline == "Danmark ligger på 1. plads ud af 3 i UN E-Government Survey 2024, uændret siden 2022."
+    assert overview.gap_sentence(c, 4, "da") == "Fører denne rangliste."
+    c = da_card(BASE, "FIN")
+    assert c.entity == "Finland" and c.value_text == "0,9600"
+    gaps = overview.gap_sentence(c, 4, "da")
+    assert gaps == "0,0200 efter førerlandet Danmark. 0,0100 efter Estland, nærmeste land foran."
+    rows = [*BASE[:3], (2024, "DNK", "Denmark", 0.96, 2, True, "published"), BASE[4], BASE[5]]
+    rows[4] = (2024, "EST", "Estonia", 0.99, 1, True, "published")
+    c = da_card(rows)
+    assert c.headline.endswith("ligger på 2. plads ud af 3 i UN E-Government Survey 2024, ned fra 1. plads i 2022.")
+    assert overview.places(c.rank_change, "da") == "-1 plads" and overview.places(3, "da") == "+3 pladser"
+    assert overview.gap_sentence(c, 4, "da") == "0,0300 efter førerlandet Estland, som også er nærmeste land foran."
+
+
+def test_danish_ties_computed_ranks_and_missing_editions():
+    rows = [
+        *BASE[:3],
+        (2024, "DNK", "Denmark", 0.97, 2, False, "published"),
+        (2024, "EST", "Estonia", 0.97, 2, False, "published"),
+        (2024, "FIN", "Finland", 0.99, 1, False, "published"),
+    ]
+    c = da_card(rows)
+    assert c.headline.startswith(
+        "Danmark ligger på en delt 2. plads ud af 3 (placeringen er beregnet ud fra de offentliggjorte scorer) i "
+    )
+    assert overview.gap_sentence(c, 4, "da").startswith("Deler placeringen med 1 andet land.")
+    rows = [(2018, i, n, v, r, o, s) for _e, i, n, v, r, o, s in BASE[:3]] + BASE[3:]
+    assert da_card(rows).headline.endswith("uændret siden 2018 (udgaverne 2020, 2022 er ikke indlæst).")
+    rows = [*BASE[:3], (2024, "DNK", "Denmark", None, None, None, "not_assessed"), BASE[4], BASE[5]]
+    assert da_card(rows).headline == "Danmark blev ikke vurderet i UN E-Government Survey 2024 (1. plads i 2022)."
+
+
+def test_danish_title_where_the_publisher_has_one():
+    rows = series(BASE)
+    rows["source"] = "eu_egov_benchmark"
+    rows["indicator"] = "overall"
+    (c,) = overview.build_cards(rows, "DNK", "da")
+    assert c.title == "Benchmark for e-forvaltning"
+    (c,) = overview.build_cards(rows, "DNK", "en")
+    assert c.title == "EU eGovernment Benchmark"

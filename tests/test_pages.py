@@ -57,25 +57,33 @@ def app(store: Path, monkeypatch, page: str | None = None, **params: str) -> App
     return at
 
 
+LANGS = ["en", "da"]
+DEMO_NOTICE = {"en": "Demo data", "da": "Demodata"}
+EMPTY_NOTICE = {"en": "No rankings are stored yet", "da": "Der er endnu ingen målinger i databasen"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_demo_data(demo_store, monkeypatch, page):
-    at = app(demo_store, monkeypatch, page)
+def test_every_page_runs_on_demo_data(demo_store, monkeypatch, page, lang):
+    at = app(demo_store, monkeypatch, page, lang=lang)
     assert not at.exception, at.exception
-    assert any("Demo data" in w.value for w in at.warning)
+    assert any(DEMO_NOTICE[lang] in w.value for w in at.warning)
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_real_files(real_store, monkeypatch, page):
-    at = app(real_store, monkeypatch, page)
+def test_every_page_runs_on_the_real_files(real_store, monkeypatch, page, lang):
+    at = app(real_store, monkeypatch, page, lang=lang)
     assert not at.exception, at.exception
-    assert not any("Demo data" in w.value for w in at.warning)
+    assert not any(DEMO_NOTICE[lang] in w.value for w in at.warning)
 
 
-def test_every_page_runs_on_an_empty_store(tmp_path, monkeypatch):
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_runs_on_an_empty_store(tmp_path, monkeypatch, lang):
     for page in PAGES:
-        at = app(tmp_path / "empty", monkeypatch, page)
+        at = app(tmp_path / "empty", monkeypatch, page, lang=lang)
         assert not at.exception
-        assert any("No rankings are stored yet" in i.value for i in at.info), page
+        assert any(EMPTY_NOTICE[lang] in i.value for i in at.info), page
 
 
 def test_overview_shows_the_published_rank_of_denmark(real_store, monkeypatch):
@@ -92,11 +100,36 @@ def test_overview_shows_the_published_rank_of_denmark(real_store, monkeypatch):
     assert f"Denmark ranked {ordinal(rank)} of 193 in the UN E-Government Survey {edition}" in headlines
 
 
+def test_overview_in_danish_shows_danish_names_numbers_and_sentences(real_store, monkeypatch):
+    at = app(real_store, monkeypatch, lang="da")
+    assert at.title[0].value == "Danmark i de internationale målinger af digital forvaltning"
+    headlines = " ".join(md.value for md in at.markdown).replace("\\", "")
+    assert "Danmark ligger på " in headlines and " plads ud af 193 i UN E-Government Survey " in headlines
+    scores = [m.value for m in at.metric if m.label == "Score"]
+    assert scores and all("," in v and "." not in v for v in scores if v != "–")
+
+
+def test_the_language_comes_from_the_url_and_stays_across_pages(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, lang="da")
+    assert at.selectbox(key="lang").value == "da"
+    at.switch_page("pages/compare.py")
+    at.run()
+    assert at.title[0].value == "Sammenlign lande"
+    assert at.query_params["lang"] == "da"
+
+
+def test_the_configured_language_is_the_default(demo_store, monkeypatch):
+    monkeypatch.setenv("RANKINGS_LANGUAGE", "da")
+    at = app(demo_store, monkeypatch)
+    assert at.selectbox(key="lang").value == "da"
+    assert at.title[0].value.startswith("Danmark i ")
+
+
 def test_focus_country_comes_from_the_url(demo_store, monkeypatch):
     at = app(demo_store, monkeypatch, country="EST")
     assert not at.exception
     assert at.title[0].value == "Estonia in the digital-government rankings"
-    assert at.sidebar.selectbox[0].value == "EST"
+    assert at.selectbox(key="country").value == "EST"
 
 
 def test_every_registered_page_is_smoke_tested_and_every_page_file_registered():
@@ -153,3 +186,119 @@ def test_eu_membership_follows_the_edition(demo_store, monkeypatch):
     assert "United Kingdom" in figures(at18)[0]["data"][0]["y"]
     assert "United Kingdom" not in figures(at22)[0]["data"][0]["y"]
     assert len(figures(at18)[0]["data"][0]["y"]) == 28 and len(figures(at22)[0]["data"][0]["y"]) == 27
+
+
+# --- Danish throughout ------------------------------------------------------------------------------------------
+# Words that are English and not Danish: any of them in a Danish page means a text was left untranslated.
+ENGLISH_WORDS = {
+    "the", "and", "of", "with", "is", "are", "was", "were", "this", "that", "which", "from", "has", "have", "not",
+    "rank", "ranked", "ranking", "rankings", "edition", "editions", "country", "countries", "choose", "show",
+    "download", "behind", "leader", "average", "published", "value", "values", "indicator", "indicators",
+    "period", "file", "files", "stored", "store", "none", "no", "than", "since", "unchanged", "computed", "sign",
+    "check", "flags", "answer", "answers", "question", "survey", "deadline", "errors", "warnings",
+}  # fmt: skip
+
+
+def _publisher_texts() -> list[str]:
+    """Texts that stay as their authors wrote them: publishers' titles and names, citations, licences, download
+    instructions, indicator titles (the publishers' sub-index names)."""
+    from rankings import metadata
+
+    out: list[str] = []
+    for s in metadata.sources().values():
+        out += [s.title, s.short, s.publisher, s.licence, s.download, s.url]
+        out += [s.cite(e) for e in (*s.editions, None)]
+    for i in metadata.indicators().values():
+        out += [i.title, i.short]
+    return sorted({" ".join(x.split()) for x in out if x}, key=len, reverse=True)
+
+
+def _rendered(at: AppTest) -> list[str]:
+    """Every text the page shows: headings, paragraphs, notices, labels, metrics, and the charts' words."""
+    texts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        texts += [str(e.value) for e in at.get(kind)]
+    texts += [e.proto.body for e in at.get("text")]
+    for kind in ("selectbox", "multiselect", "radio", "toggle", "text_input", "text_area", "button", "checkbox"):
+        texts += [str(e.label) for e in at.get(kind)]
+        texts += [str(e.help) for e in at.get(kind) if getattr(e, "help", None)]
+    for m in at.metric:
+        texts += [str(m.label), str(m.value)]
+    texts += [e.proto.label for e in at.get("expandable")]
+    texts += [e.proto.label for e in at.get("tab")]
+    texts += [e.proto.label for e in at.get("download_button")]
+    for fig in figures(at):
+        layout = fig.get("layout", {})
+        texts.append(str(layout.get("title", {}).get("text", "")))
+        for axis in ("xaxis", "yaxis"):
+            texts.append(str(layout.get(axis, {}).get("title", {}).get("text", "")))
+        texts += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+    return [t for t in texts if t]
+
+
+def english_left(texts: list[str], keep: list[str]) -> list[str]:
+    """The texts that still hold English: an English catalogue sentence of three or more words, or one of
+    :data:`ENGLISH_WORDS`, once the texts that stay in their authors' words (``keep``) are taken out."""
+    import re
+
+    from rankings import i18n
+
+    fragments = set()
+    for entry in i18n.catalogue().values():
+        if entry["en"] == entry["da"]:
+            continue
+        for part in re.split(r"\{[^}]*\}|%\{[^}]*\}|<br>|\*\*|`[^`]*`", entry["en"]):
+            part = part.strip(" .,:;()'\"–-")
+            if len(part.split()) >= 3:
+                fragments.add(part)
+    found = []
+    for text in texts:
+        flat = " ".join(text.replace("\\", "").split())
+        for k in keep:
+            flat = flat.replace(k, " ")
+        flat = re.sub(r"`[^`]*`", " ", flat)  # code is code
+        hits = [f for f in fragments if f in flat]
+        words = {w for w in re.findall(r"[A-Za-z]+", flat) if w.lower() in ENGLISH_WORDS}
+        if hits or words:
+            found.append(f"{flat[:160]!r}: {hits or sorted(words)}")
+    return found
+
+
+def test_the_english_check_finds_english(demo_store, monkeypatch):
+    """The check itself: on the English pages it finds English."""
+    at = app(demo_store, monkeypatch, "pages/compare.py", lang="en")
+    assert english_left(_rendered(at), _publisher_texts())
+
+
+@pytest.fixture(scope="module")
+def demo_surveys(tmp_path_factory) -> Path:
+    import datetime as dt
+
+    from rankings.survey import demo
+
+    folder = tmp_path_factory.mktemp("surveys")
+    demo.write(folder / "demo", today=dt.date.today())
+    return folder
+
+
+@pytest.mark.parametrize("page", [*PAGES, "pages/survey.py"])
+def test_every_page_in_danish_has_no_english_sentence(demo_store, demo_surveys, monkeypatch, page):
+    monkeypatch.setenv("RANKINGS_SURVEYS", str(demo_surveys))
+    at = app(demo_store, monkeypatch, page, lang="da")
+    assert not at.exception, at.exception
+    keep = [*_publisher_texts(), "Sprog · Language", "English"]
+    if page == "pages/survey.py":
+        # The workbook's own texts (survey name, questions, answers) and the checks' messages stay as written.
+        from rankings.survey.store import SurveyStore
+
+        store = SurveyStore(demo_store)
+        for sid in store.submissions()["submission_id"]:
+            sub = store.load(sid)
+            keep += [sub.meta.survey, sub.file, *(q.question for q in sub.questions)]
+            keep += [a.answer for a in sub.answers] + [f.message for f in store.flags(sid)]
+        from rankings.survey.rules import RULES
+
+        keep += list(RULES)  # rule ids are identifiers
+        keep = sorted({" ".join(k.split()) for k in keep if k}, key=len, reverse=True)
+    left = english_left(_rendered(at), keep)
+    assert not left, "\n".join(left)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from rankings import i18n
 from rankings.survey.decisions import STATUS_LABELS
 from rankings.survey.rules import SEVERITIES, Flag
 from rankings.survey.workbook import Submission
@@ -53,18 +54,22 @@ class Readiness:
     def ready(self) -> bool:
         return self.errors == 0 and self.verified == self.flagged_answers
 
-    def deadline_text(self) -> str:
+    def deadline_text(self, lang: str = "en") -> str:
         d = self.days_to_deadline
-        if d > 1:
-            return f"{d} days"
-        if d == 1:
-            return "1 day"
         if d == 0:
-            return "today"
-        return f"{-d} day{'s' if d < -1 else ''} overdue"
+            return i18n.t("survey.deadline.today", lang)
+        days = i18n.t("survey.days.one" if abs(d) == 1 else "survey.days.other", lang, n=i18n.integer(abs(d), lang))
+        return days if d > 0 else i18n.t("survey.deadline.overdue_by", lang, days=days)
 
 
-def flag_table(submission: Submission, flags: list[Flag], status: pd.DataFrame) -> pd.DataFrame:
+def status_label(state: str, lang: str = "en") -> str:
+    """A decision status as the interface says it (the report's English labels are :data:`STATUS_LABELS`)."""
+    if lang == "en" or state not in STATUS_LABELS:
+        return STATUS_LABELS.get(state, state)
+    return i18n.t(f"survey.status.{state}", lang)
+
+
+def flag_table(submission: Submission, flags: list[Flag], status: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """One row per flag, with the question, the answer as it stands and the decision on it."""
     by_question = status.set_index("question_id").to_dict("index") if not status.empty else {}
     rows = []
@@ -85,7 +90,7 @@ def flag_table(submission: Submission, flags: list[Flag], status: pd.DataFrame) 
                 "severity": f.severity,
                 "rule": f.rule,
                 "message": f.message,
-                "status": STATUS_LABELS.get(state, state),
+                "status": status_label(state, lang),
                 "decided_by": str(decision.get("decided_by", "")),
                 "decided_at": str(decision.get("decided_at", ""))[:19].replace("T", " "),
                 "decision_comment": str(decision.get("comment", "")),

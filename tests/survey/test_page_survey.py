@@ -65,7 +65,7 @@ def button(at: AppTest, label: str):
 def decide(at: AppTest, qid: str, person: str, status: str = "Verified", comment: str = "") -> AppTest:
     at.selectbox(key="decide_question").select(qid).run()
     at.text_input(key="decide_person").input(person)
-    at.radio(key="decide_status").set_value(status)
+    at.radio(key="decide_status").set_value({"Verified": "verified", "Needs change": "needs_change"}[status])
     at.text_area(key="decide_comment").input(comment)
     button(at, "Record decision").click().run()
     assert not at.exception, at.exception
