@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rankings import i18n, metadata
+from rankings.model import competition_rank
 from rankings.overview import entity_name, format_value, ordinal
-from rankings.readers.common import competition_rank
 
 
 @dataclass

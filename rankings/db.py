@@ -11,7 +11,7 @@ share one). The views:
   headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years); which period that
   is, is worked out once per store version into the table ``headline_periods``;
 - ``submissions``, ``questions``, ``answers``, ``survey_flags``, ``decisions``: the survey store
-  (:mod:`rankings.survey.store`; questions, answers and flags of the current version of each submission).
+  (:mod:`rankings.survey.files`; questions, answers and flags of the current version of each submission).
 
 A query may also name *derived tables* (``tables=``): summaries defined by a SELECT on the views, computed the
 first time a query needs them and kept with the connection, so until the next ingest they cost one scan of the
@@ -35,6 +35,7 @@ import pandas as pd
 
 from rankings import metadata, model
 from rankings.store import Store
+from rankings.survey.files import SurveyFiles
 
 DEFAULT_PROCESSED = Path("data/processed")
 
@@ -138,9 +139,7 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _survey_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
-    from rankings.survey.store import SurveyStore
-
-    for name, (files, frame) in SurveyStore(root).duckdb_sources().items():
+    for name, (files, frame) in SurveyFiles(root).duckdb_sources().items():
         if files:
             listed = ", ".join(_quote(p.resolve()) for p in files)
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listed}], union_by_name = true)")
@@ -152,9 +151,7 @@ def _survey_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:
 
 def _stamp(root: Path) -> tuple[int, ...]:
     """The ranking manifest's stamp and the survey store's (manifest and decisions)."""
-    from rankings.survey.store import SurveyStore
-
-    return manifest_stamp(root) + SurveyStore(root).stamp()
+    return manifest_stamp(root) + SurveyFiles(root).stamp()
 
 
 def _connection(processed: Path | str) -> _Connection:

@@ -120,3 +120,9 @@ def validate(df: pd.DataFrame, file: str) -> pd.DataFrame:
             f"{first['edition']} appears more than once (rows {rows})",
         )
     return df
+
+
+def competition_rank(values: pd.Series, *, higher_is_better: bool = True) -> pd.Series:
+    """Competition ("1224") ranks of ``values``, null where the value is null."""
+    ranks = values.astype("Float64").rank(method="min", ascending=not higher_is_better, na_option="keep")
+    return ranks.round().astype("Int32")

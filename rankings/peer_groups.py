@@ -24,6 +24,7 @@ import yaml
 
 from rankings import countries, metadata
 from rankings.errors import InputError
+from rankings.model import competition_rank
 
 REFERENCE = Path(__file__).parent / "reference"
 GROUPS_FILE = REFERENCE / "peer_groups.yaml"
@@ -259,8 +260,6 @@ def rank_within(
     ``peer_tied`` and ``rank_note``, a sentence to show beside the rank.
     ``higher_is_better`` defaults to the indicator metadata (True for sources without metadata).
     """
-    from rankings.readers.common import competition_rank  # here: the readers import this module
-
     g = group(group_id)
     needed = {"source", "edition", "reference_period", "iso3", "indicator", "value"}
     missing = needed - set(df.columns)

@@ -167,12 +167,6 @@ def parse_int(cell: Cell) -> int | None:
     return int(value)
 
 
-def competition_rank(values: pd.Series, *, higher_is_better: bool = True) -> pd.Series:
-    """Competition ("1224") ranks of ``values``, null where the value is null."""
-    ranks = values.astype("Float64").rank(method="min", ascending=not higher_is_better, na_option="keep")
-    return ranks.round().astype("Int32")
-
-
 def per_value(column: pd.Series, fn: Callable[[Any], T]) -> list[T]:
     """``[fn(v) for v in column]``, calling ``fn`` once per distinct value: a file repeats a few hundred names,
     codes and indicator ids over tens of thousands of rows."""

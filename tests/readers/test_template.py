@@ -16,9 +16,10 @@ import pytest
 from rankings import countries, metadata, readers
 from rankings.errors import InputError
 from rankings.ingest import ingest, read_file
+from rankings.model import competition_rank
 from rankings.rawfile import RawFile, sha256_of
 from rankings.readers import template
-from rankings.readers.common import Detection, competition_rank
+from rankings.readers.common import Detection
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = [
