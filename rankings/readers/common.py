@@ -185,55 +185,6 @@ def cell_text(cell: Cell) -> str:
 # that parses every cell of every row is most of what reading a large file costs.
 
 
-class Table:
-    """The rows of a table below its header, column by column (object arrays), without its blank rows."""
-
-    def __init__(self, columns: list[np.ndarray], lines: np.ndarray, codes: list[tuple[np.ndarray, list[Cell]]]):
-        self.columns = columns
-        self.lines = lines  # 1-based line number of each row, as a spreadsheet shows it
-        self._distinct = codes
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def distinct(self, position: int) -> tuple[np.ndarray, list[Cell]]:
-        return self._distinct[position]
-
-    def map(
-        self, position: int, fn: Callable[[Cell], Any], errors: tuple[type[Exception], ...] = (ValueError,)
-    ) -> Mapped:
-        """``fn`` of every cell of a column, evaluated once per distinct value."""
-        codes, uniques = self._distinct[position]
-        return _mapped(codes, uniques, fn, errors)
-
-
-def body(rows: Sequence[Sequence[Cell]], first: int, width: int) -> Table:
-    """The rows from index ``first`` on as a :class:`Table` of at least ``width`` columns (short rows padded with
-    None), without the blank rows (every cell None or white space)."""
-    block = rows[first:]
-    lengths = set(map(len, block))
-    size = max(width, max(lengths, default=0))
-    if lengths and lengths != {size}:
-        block = [list(r) + [None] * (size - len(r)) for r in block]
-    cells = list(zip(*block, strict=True)) if block else [() for _ in range(size)]
-    keep = np.zeros(len(block), dtype=bool)
-    codes = []
-    for column in cells:
-        found, uniques = distinct(column)
-        keep |= ~np.fromiter(map(_blank, uniques), dtype=bool, count=len(uniques))[found]
-        codes.append((found, uniques))
-    columns = [np.asarray(c, dtype=object) if c else np.empty(0, dtype=object) for c in cells]
-    lines = np.flatnonzero(keep) + first + 1
-    if not keep.all():
-        columns = [c[keep] for c in columns]
-        codes = [(found[keep], uniques) for found, uniques in codes]
-    return Table(columns, lines, codes)
-
-
-def _blank(cell: Cell) -> bool:
-    return cell is None or str(cell).strip() == ""
-
-
 def distinct(column: Sequence[Cell]) -> tuple[np.ndarray, list[Cell]]:
     """``codes, uniques`` with ``column[i] == uniques[codes[i]]``, of the same type: a cell True and a cell 1.0,
     or a formula and its text, are kept apart (they read differently)."""
@@ -296,22 +247,6 @@ def _mapped(
 def first_true(mask: np.ndarray) -> int | None:
     rows = np.flatnonzero(mask)
     return int(rows[0]) if len(rows) else None
-
-
-class FirstProblem:
-    """Problems found column by column, reported as a row-by-row loop would have: the one in the first row, and
-    of a row's problems the one checked first (``order``)."""
-
-    def __init__(self) -> None:
-        self._best: tuple[int, int, Callable[[], str]] | None = None
-
-    def note(self, row: int | None, order: int, message: Callable[[], str]) -> None:
-        if row is not None and (self._best is None or (row, order) < self._best[:2]):
-            self._best = (row, order, message)
-
-    def raise_first(self, raw: RawFile) -> None:
-        if self._best is not None:
-            raise raw.fail(self._best[2]())
 
 
 def group_codes(*keys: Sequence[Any]) -> np.ndarray:

@@ -27,26 +27,17 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import numpy as np
 import pandas as pd
 
 from rankings import countries, metadata
-from rankings.layouts import is_desi_sheet as _is_desi_sheet
-from rankings.layouts import is_scores_sheet as _is_scores_sheet
 from rankings.rawfile import Cell, RawFile, normalise_header
-from rankings.readers.common import (
-    Detection,
-    find_header,
-    group_codes,
-    map_distinct,
-    parse_number,
-    per_value,
-    statuses_and_ranks,
-)
+from rankings.readers.common import Detection, find_header, parse_number, per_value
 
 SOURCE = "eu_egov_benchmark"
 LAYOUT = "EU eGovernment Benchmark report workbook (sheet '1. Scores <year>')"
 
+SCORES_SHEET = re.compile(r"^\s*\d*\s*\.?\s*scores\b", re.IGNORECASE)
+DESI_SHEET = re.compile(r"^\s*\d*\s*\.?\s*desi\b", re.IGNORECASE)
 # Other sheets of the report workbook: a workbook with these but no scores sheet is told what is missing.
 BENCHMARK_SHEETS = re.compile(r"(services|portals)\s*-\s*(results|data)|indicator graphs|benchlearning", re.I)
 
@@ -108,6 +99,14 @@ def _prefix_match(header: str, alias: str) -> bool:
     if alias == "biennial average" and BIENNIAL.match(header):
         return True  # also when misspelt ("Biennal avarage 2021 + 2022")
     return header == alias or header.startswith(alias + " ")
+
+
+def _is_scores_sheet(name: str | None) -> bool:
+    return name is not None and bool(SCORES_SHEET.match(name))
+
+
+def _is_desi_sheet(name: str | None) -> bool:
+    return name is not None and bool(DESI_SHEET.match(name))
 
 
 def detect(raw: RawFile) -> Detection:
@@ -236,13 +235,8 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
     labels = indicator_labels("headline")
     country_pos, label_pos = found.columns["country"], found.columns["scoring"]
     width = max([c.position for c in columns] + [country_pos, label_pos]) + 1
-    # Row by row for the labels (a few hundred rows); the cells' numbers by column, once per distinct value.
-    row_names: list[str] = []
-    row_indicators: list[str] = []
-    row_lines: list[int] = []
-    cells: list[Cell] = []  # the value cells of the rows kept, row by row
+    records: list[dict] = []
     unknown: dict[str, int] = {}
-    stop: str | None = None  # a problem in a row: reported unless a number in a row before it is wrong
     for index in range(found.header_row + 1, len(rows)):
         line = index + 1  # 1-based, as the spreadsheet shows it
         row = list(rows[index]) + [None] * (width - len(rows[index]))
@@ -250,51 +244,40 @@ def read(raw: RawFile, found: Detection) -> pd.DataFrame:
         value_cells = [row[c.position] for c in columns]
         if not label:
             if _has_number(value_cells):
-                stop = f"sheet {found.sheet!r} row {line} has scores but no indicator in the Scoring column"
-                break
+                raise raw.fail(f"sheet {found.sheet!r} row {line} has scores but no indicator in the Scoring column")
             continue  # empty row or a note under the table
         if not name:
-            stop = f"sheet {found.sheet!r} row {line}: indicator {label!r} has no country"
-            break
+            raise raw.fail(f"sheet {found.sheet!r} row {line}: indicator {label!r} has no country")
         indicator = labels.get(label_key(label))
         if indicator is None:
             unknown.setdefault(label, line)
             continue
-        row_names.append(name)
-        row_indicators.append(indicator)
-        row_lines.append(line)
-        cells.extend(value_cells)
-    numbers = map_distinct(cells, parse_number)
-    if (bad := numbers.first_error()) is not None:
-        at, exc = bad
-        line, col = row_lines[at // len(columns)], columns[at % len(columns)]
-        raise raw.fail(f"sheet {found.sheet!r} row {line}, column {col.header!r}: {exc}")
-    if stop is not None:
-        raise raw.fail(stop)
+        for col in columns:
+            try:
+                value, decimals = parse_number(row[col.position])
+            except ValueError as exc:
+                raise raw.fail(f"sheet {found.sheet!r} row {line}, column {col.header!r}: {exc}") from None
+            records.append(
+                {
+                    "name": name,
+                    "indicator": indicator + col.suffix,
+                    "reference_period": col.period,
+                    "value": value,
+                    "decimals": decimals,
+                    "sheet": found.sheet,
+                    "source_row": line,
+                }
+            )
     if unknown:
         shown = ", ".join(f"{label!r} (row {line})" for label, line in list(unknown.items())[:10])
         raise raw.fail(
             f"sheet {found.sheet!r} has indicators this reader does not know: {shown}. If one is a renamed "
             f"indicator, add its label to `labels` in rankings/reference/indicators/{SOURCE}.yaml"
         )
-    if not row_names:
+    if not records:
         raise raw.fail(f"sheet {found.sheet!r} has the scores header but no country rows")
-    n = len(columns)
-    parsed = numbers.values()
-    scores = pd.DataFrame(
-        {
-            "name": np.repeat(np.array(row_names, dtype=object), n),
-            "indicator": np.repeat(np.array(row_indicators, dtype=object), n)
-            + np.tile(np.array([c.suffix for c in columns], dtype=object), len(row_names)),
-            "reference_period": np.tile(np.array([c.period for c in columns], dtype=object), len(row_names)),
-            "value": np.array([np.nan if v is None else v for v, _ in parsed], dtype="float64"),
-            "decimals": pd.array([d for _, d in parsed], dtype="Int8"),
-            "sheet": found.sheet,
-            "source_row": np.repeat(np.array(row_lines, dtype="int64"), n),
-        }
-    )
-    desi = _read_desi_sheet(raw, headline.period)
-    df = pd.concat([scores, pd.DataFrame.from_records(desi)], ignore_index=True) if desi else scores
+    records += _read_desi_sheet(raw, headline.period)
+    df = pd.DataFrame.from_records(records)
     df["edition"] = edition
     return finish(raw, df)
 
@@ -358,30 +341,40 @@ def finish(raw: RawFile, df: pd.DataFrame) -> pd.DataFrame:
     """Harmonise the EU codes, tell missing from not assessed, check ranges and compute ranks among countries.
 
     ``df`` has the columns name, edition, indicator, reference_period, value, decimals, sheet, source_row.
-    Computed on plain arrays: a frame operation per step costs more than the step on a large report.
     """
     entities = countries.harmonise(df["name"].unique(), SOURCE, raw.display, codes="ISO2")
     df["iso3"] = per_value(df["name"], lambda n: entities[countries.clean_name(n)].iso3)
     df["entity"] = per_value(df["name"], lambda n: entities[countries.clean_name(n)].entity)
     df["is_aggregate"] = df["iso3"].isna()
     df["source"] = SOURCE
-    value = df["value"].to_numpy(dtype="float64", na_value=np.nan)
-    indicator = df["indicator"].to_numpy(dtype=object)
-    period = df["reference_period"].to_numpy(dtype=object)
-    _check_plausible(raw, df, indicator, value)
-    # A country is not assessed in a column (a series and period) in which it has no value at all.
-    series = np.asarray(per_value(df["indicator"], series_of), dtype=object)
-    statuses_and_ranks(df, value, indicator, period, group_codes(df["name"].to_numpy(dtype=object), period, series))
+    _check_plausible(raw, df)
+    published = df["value"].notna()
+    df["value_status"] = "published"
+    # Not assessed: a country with no value at all in a column (it was not in that year's measurement), or an
+    # indicator no country has in a column (not measured that year). Any other gap is a missing value.
+    series = pd.Series(per_value(df["indicator"], series_of), index=df.index)
+    country_has_any = published.groupby([df["name"], df["reference_period"], series]).transform("any")
+    indicator_has_any = published.groupby([df["indicator"], df["reference_period"]]).transform("any")
+    df.loc[~published, "value_status"] = "missing"
+    df.loc[~published & (~country_has_any | ~indicator_has_any), "value_status"] = "not_assessed"
+    df["rank"] = pd.array([None] * len(df), dtype="Int32")
+    df["rank_official"] = pd.array([None] * len(df), dtype="boolean")
+    rankable = published & ~df["is_aggregate"]
+    if rankable.any():
+        # Competition ranks ("1224", as common.competition_rank), vectorised over the many groups.
+        groups = df[rankable].groupby(["edition", "reference_period", "indicator"])["value"]
+        df.loc[rankable, "rank"] = groups.rank(method="min", ascending=False).round().astype("Int32")
+        df.loc[rankable, "rank_official"] = False
     return df.drop(columns=["name"])
 
 
-def _check_plausible(raw: RawFile, df: pd.DataFrame, indicator: np.ndarray, value: np.ndarray) -> None:
-    bases = np.asarray(per_value(df["indicator"], base_of), dtype=object)
-    for base in sorted(set(bases[~np.isnan(value)])):  # by id: a file with several always names the same
+def _check_plausible(raw: RawFile, df: pd.DataFrame) -> None:
+    bases = pd.Series(per_value(df["indicator"], base_of), index=df.index)
+    for base, rows in df[df["value"].notna()].groupby(bases):
         lo, hi = metadata.indicator(SOURCE, base).plausible
-        bad = np.flatnonzero((bases == base) & ((value < lo - 1e-9) | (value > hi + 1e-9)))
-        if len(bad):
-            first = df.iloc[bad[0]]
+        bad = rows[(rows["value"] < lo - 1e-9) | (rows["value"] > hi + 1e-9)]
+        if not bad.empty:
+            first = bad.iloc[0]
             where = f"row {first['source_row']}"
             if first["sheet"]:
                 where = f"sheet {first['sheet']!r} {where}"

@@ -6,9 +6,7 @@ import numpy as np
 
 from rankings.rawfile import Formula
 from rankings.readers.common import (
-    FirstProblem,
     any_in_group,
-    body,
     distinct,
     group_codes,
     map_distinct,
@@ -37,24 +35,6 @@ def test_map_distinct_evaluates_once_per_value_and_finds_the_first_error():
     assert mapped.first_error() is not None and mapped.first_error()[0] == 1
     assert mapped.first_error(within=np.array([False, False, False, False, False, True]))[0] == 5
     assert mapped.values()[0] == (1.5, 1)
-
-
-def test_body_drops_blank_rows_pads_short_ones_and_keeps_line_numbers():
-    rows = [["h1", "h2", "h3"], ["a", 1.0], ["", "  ", None], [None], ["b", 2.0, "z"]]
-    table = body(rows, 1, 3)
-    assert table.lines.tolist() == [2, 5]
-    assert [c.tolist() for c in table.columns] == [["a", "b"], [1.0, 2.0], [None, "z"]]
-    codes, uniques = table.distinct(0)
-    assert [uniques[c] for c in codes] == ["a", "b"]
-
-
-def test_first_problem_is_the_earliest_row_then_the_first_check():
-    problem = FirstProblem()
-    problem.note(None, 0, lambda: "never")
-    problem.note(7, 3, lambda: "value in row 7")
-    problem.note(7, 1, lambda: "country in row 7")
-    problem.note(9, 0, lambda: "year in row 9")
-    assert problem._best is not None and problem._best[2]() == "country in row 7"
 
 
 def test_groups_any_and_competition_ranks_with_ties():
