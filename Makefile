@@ -43,4 +43,5 @@ demo: $(VENV)/.installed
 
 ## The benchmark (README, Performance): prints its table and writes it to bench-results/
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m rankings bench
+	$(BIN)/python -m benchmarks
+	$(BIN)/python -m pytest benchmarks/micro -p no:cacheprovider -q --benchmark-columns=min,median,max --benchmark-sort=name

@@ -59,36 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     survey_cli.add_parser(sub)
 
-    p = sub.add_parser(
-        "bench",
-        help="measure ingest, queries, page reruns and the browser at today's size and at 10x and 100x",
-        description="Benchmark the tool: every figure is a median over repeated runs, beside its baseline and "
-        "target. Prints the table and writes it to OUT as JSON and Markdown.",
-    )
-    p.add_argument("--raw", type=Path, default=None, help="raw folder (default: ../shared/realdata, else demo data)")
-    p.add_argument("--out", type=Path, default=Path("bench-results"), help="results folder (default: %(default)s)")
-    p.add_argument("--repeat", type=int, default=None, help="runs of each whole process (default 5; --quick 1)")
-    p.add_argument("--samples", type=int, default=None, help="samples of each page's queries and reruns (default 20)")
-    p.add_argument("--scales", type=_scales, default=None, help="synthetic store sizes (default 1,10,100)")
-    p.add_argument(
-        "--ingest-scales", type=_scales, default=None, help="scales at which to time the ingest (default all)"
-    )
-    p.add_argument("--only", default="", help="sections to run, comma-separated: ingest,queries,pages,scale,browser")
-    p.add_argument("--no-browser", action="store_true", help="skip the browser measurements")
-    p.add_argument("--quick", action="store_true", help="one run, three samples, scale 1 only, no browser")
-    p.add_argument("--keep", action="store_true", help="keep the working folder (stores, logs) and print where")
     return parser
-
-
-def _scales(text: str) -> list[float]:
-    """``1,10,100`` -> [1.0, 10.0, 100.0]: sizes of the synthetic stores, as multiples of the real store."""
-    try:
-        scales = [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers") from None
-    if not scales or any(s < 1 for s in scales):
-        raise argparse.ArgumentTypeError("scales are numbers of at least 1, e.g. 1,10,100")
-    return scales
 
 
 def _fmt_editions(editions: Sequence[int]) -> str:
@@ -172,13 +143,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from rankings import bench
-
-    return bench.cmd_bench(args)
-
-
-COMMANDS = {"ingest": cmd_ingest, "query": cmd_query, "demo": cmd_demo, "survey": survey_cli.run, "bench": cmd_bench}
+COMMANDS = {"ingest": cmd_ingest, "query": cmd_query, "demo": cmd_demo, "survey": survey_cli.run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
