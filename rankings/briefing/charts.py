@@ -11,13 +11,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from rankings import i18n  # noqa: E402
-from rankings.briefing.content import Briefing, Ranking  # noqa: E402
-from rankings.charts import FOCUS, PALETTE, with_gaps  # noqa: E402
+from rankings import i18n
+from rankings.briefing.content import Briefing, Ranking
+from rankings.charts import FOCUS, PALETTE, with_gaps
 
 COUNTERPART = PALETTE[0]  # blue: the counterpart, as the app draws the first other country
 GRID = "#E5E8EB"
@@ -63,7 +63,13 @@ def rank_histories(briefing: Briefing, width: float = 7.0) -> bytes | None:
             data = with_gaps(history, ranking.editions)
             stored = data.dropna(subset=["rank"])
             shown += stored["edition"].astype(int).tolist()
-            ax.plot(data["edition"], data["rank"].astype(float), color=colours[iso3], linewidth=2.2 if iso3 == briefing.focus else 1.6, label=names[iso3])
+            ax.plot(
+                data["edition"],
+                data["rank"].astype(float),
+                color=colours[iso3],
+                linewidth=2.2 if iso3 == briefing.focus else 1.6,
+                label=names[iso3],
+            )
             official = stored["rank_official"].fillna(True).astype(bool)
             for is_official in (True, False):
                 sel = stored[official == is_official]

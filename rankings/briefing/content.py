@@ -85,7 +85,11 @@ class Briefing:
 
 def _rank_text(card: overview.Card, lang: str) -> str:
     if card.rank is None:
-        return i18n.t("status.not_assessed", lang) if card.status == "not_assessed" else i18n.t("overview.not_ranked", lang)
+        return (
+            i18n.t("status.not_assessed", lang)
+            if card.status == "not_assessed"
+            else i18n.t("overview.not_ranked", lang)
+        )
     text = i18n.t(
         "overview.rank.value",
         lang,
@@ -122,7 +126,9 @@ def _position(card: overview.Card | None, iso3: str, name: str, series: pd.DataF
     if card is None:
         none = i18n.t("briefing.no_figures", lang)
         return Position(iso3, name, none, i18n.MISSING, i18n.MISSING)
-    return Position(iso3, name, _rank_text(card, lang), card.value_text, _change_text(card, _decimals(series, card), lang))
+    return Position(
+        iso3, name, _rank_text(card, lang), card.value_text, _change_text(card, _decimals(series, card), lang)
+    )
 
 
 def _profile(source_id: str, edition: int, focus: str, counterpart: str, processed: Path, lang: str) -> Profile | None:
