@@ -225,3 +225,17 @@ def gather(
         sources=sources,
         demo=queries.shows_demo_data(processed),
     )
+
+
+def side_by_side(b: Briefing) -> pd.DataFrame:
+    """The latest editions with both countries side by side, one row per ranking (the Country profile's table)."""
+    columns = [i18n.column("ranking", b.lang)]
+    for name in (b.focus_name, b.counterpart_name):
+        columns += [f"{name}: {b.t(f'briefing.column.{c}')}" for c in ("rank", "score", "change")]
+    rows = []
+    for r in b.rankings:
+        cells = [f"{r.title} {r.edition}"]
+        for p in r.positions:
+            cells += [p.rank, p.score, p.change]
+        rows.append(cells)
+    return pd.DataFrame(rows, columns=columns)
