@@ -415,7 +415,7 @@ def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str,
 
 
 def briefing_downloads(focus: str, counterpart: str, *, key: str, container: Any = None) -> None:
-    """The buttons "Download briefing (PDF)" and "(PowerPoint)" for ``focus`` beside ``counterpart`` in this run's language.
+    """The buttons "Download briefing (PDF)" and "(PowerPoint)": ``focus`` beside ``counterpart``, in this language.
 
     The bytes are made on the click only (Streamlit calls the function then), so a rerun costs nothing."""
     from rankings import briefing
