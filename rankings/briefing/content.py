@@ -228,14 +228,10 @@ def gather(
 
 
 def side_by_side(b: Briefing) -> pd.DataFrame:
-    """The latest editions with both countries side by side, one row per ranking (the Country profile's table)."""
-    columns = [i18n.column("ranking", b.lang)]
-    for name in (b.focus_name, b.counterpart_name):
-        columns += [f"{name}: {b.t(f'briefing.column.{c}')}" for c in ("rank", "score", "change")]
-    rows = []
-    for r in b.rankings:
-        cells = [f"{r.title} {r.edition}"]
-        for p in r.positions:
-            cells += [p.rank, p.score, p.change]
-        rows.append(cells)
+    """The latest editions, both countries one under the other in each ranking (the Country profile's table: five
+    columns fit the page, where six figures per row would not)."""
+    columns = [i18n.column("ranking", b.lang)] + [
+        b.t(f"briefing.column.{c}") for c in ("country", "rank", "score", "change")
+    ]
+    rows = [[f"{r.title} {r.edition}", p.name, p.rank, p.score, p.change] for r in b.rankings for p in r.positions]
     return pd.DataFrame(rows, columns=columns)

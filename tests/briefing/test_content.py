@@ -87,8 +87,9 @@ def test_demo_flag_and_sources(demo_store):
 def test_side_by_side_table(demo_store):
     b = content.gather(demo_store, "EST", "DNK", "da")
     table = content.side_by_side(b)
-    assert isinstance(table, pd.DataFrame) and len(table) == len(b.rankings)
-    assert "Danmark: Placering" in table.columns and "Estland: Score" in table.columns
+    assert isinstance(table, pd.DataFrame) and len(table) == 2 * len(b.rankings)
+    assert list(table.columns) == ["måling", "Land", "Placering", "Score", "Ændring siden forrige udgave"]
+    assert list(table["Land"][:2]) == ["Danmark", "Estland"]
 
 
 def test_the_real_files_are_not_demo(real_store):
