@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from rankings import i18n
@@ -85,14 +86,18 @@ def rank_histories(briefing: Briefing, width: float = 7.0) -> bytes | None:
         ax.set_title(f"{ranking.title}", loc="left", wrap=True)
         ax.invert_yaxis()  # rank 1 at the top
         ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+        ax.set_yticks([t for t in ax.get_yticks() if 1 <= t <= ax.get_ylim()[0]])  # no rank 0
         ticks = sorted(set(shown))
-        ax.set_xticks(ticks, [str(e) for e in ticks], rotation=60 if len(ticks) > 4 else 0, fontsize=7.5)
+        step = 1 if len(ticks) <= 6 else 2  # every other year where many editions would overlap
+        labels = [str(e) if (len(ticks) - 1 - i) % step == 0 else "" for i, e in enumerate(ticks)]
+        ax.set_xticks(ticks, labels, rotation=45 if len(ticks) > 4 else 0, fontsize=7.5)
         ax.set_ylabel(i18n.t("chart.rank_axis", briefing.lang))
         _style(ax)
     for ax in list(axes.flat)[len(rankings) :]:
         ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.02))
+    # Both countries in the legend, whichever panel draws them (a country may be absent from the first).
+    handles = [Line2D([], [], color=colours[c], linewidth=2, label=names[c]) for c in colours]
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, bbox_to_anchor=(0.5, -0.02))
     fig.tight_layout(rect=(0, 0.06, 1, 1))
     return _png(fig)
 
