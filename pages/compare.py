@@ -187,6 +187,23 @@ if src and src.ranked_among:
 st.subheader(t("compare.rank_in_group"))
 st.dataframe(analysis["table"], hide_index=True, width="stretch")
 
+# The briefing of the focus country beside one of the countries shown (``?vs=EST``; the group's leader at first).
+shown = [c for c in view.rows["iso3"] if c != iso3]
+if shown:
+    shown_names = dict(zip(view.rows["iso3"], view.rows["entity"], strict=True))
+    row3 = st.columns([1, 2])
+    vs = ui.url_choice(
+        t("profile.counterpart"),
+        shown,
+        key="vs",
+        default=shown[0],
+        format_func=lambda c: shown_names.get(c, c),
+        container=row3[0],
+        help=t("profile.counterpart.help"),
+    )
+    with row3[1]:
+        ui.briefing_downloads(iso3, vs, key="compare")
+
 parts = analysis["parts"]
 if "profile" in analysis:
     st.subheader(t("compare.profile", country=name))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rankings import charts, metadata, overview, profile, ui
+from rankings import charts, i18n, metadata, overview, profile, ui
+from rankings.briefing import content
 from rankings.text import inert
 
 ui.page()
@@ -55,6 +56,25 @@ if not cards:
     st.stop()
 st.subheader(t("profile.paragraph"))
 st.markdown("\n".join(f"- {inert(card.headline)}" for card in cards))
+
+# A visitor's country beside the focus country (``?vs=EST``), and the briefing of the two.
+others = ui.data("countries")
+other_names = {c: ui.country_name(c, e) for c, e in zip(others["iso3"], others["entity"], strict=True) if c != iso3}
+vs = ui.url_choice(
+    t("profile.counterpart"),
+    ["", *sorted(other_names, key=lambda c: i18n.sort_key(other_names[c], lang))],
+    key="vs",
+    default="",
+    format_func=lambda c: other_names.get(c, t("profile.counterpart.none")),
+    container=st.columns(3)[0],
+    help=t("profile.counterpart.help"),
+)
+if vs:
+    pair = ui.memo("profile.pair", lambda a, b, c: content.gather(ui.processed_dir(), b, a, c), iso3, vs, lang)
+    st.subheader(t("profile.side_by_side", focus=name, counterpart=pair.counterpart_name))
+    st.dataframe(content.side_by_side(pair), hide_index=True, width="stretch")
+    st.markdown("\n".join(f"- {inert(sentence)}" for sentence in pair.headlines[vs]))
+    ui.briefing_downloads(iso3, vs, key="profile")
 
 for card in cards:
     source = metadata.source(card.source)

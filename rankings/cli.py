@@ -59,6 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     survey_cli.add_parser(sub)
 
+    p = sub.add_parser(
+        "briefing",
+        help="write a briefing (PDF or PowerPoint): the focus country beside a visitor's, in every ranking",
+        description="The focus country (default DNK) beside COUNTRY across every ranking's latest stored edition: "
+        "headline sentences, ranks and scores, charts and sources. FILE is written whole or not at all.",
+    )
+    p.add_argument("--country", required=True, help="the counterpart: ISO3 code or name (English or Danish)")
+    p.add_argument("--focus", default="DNK", help="the focus country (default: %(default)s)")
+    p.add_argument("--language", choices=["en", "da"], default=None, help="default: the app's configured language")
+    p.add_argument("--format", choices=["pdf", "pptx"], default=None, help="default: from FILE's suffix")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="the file to write (.pdf or .pptx)")
+    p.add_argument("--processed", type=Path, default=DEFAULT_PROCESSED, help="store folder (default: %(default)s)")
+
     return parser
 
 
@@ -143,7 +156,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "query": cmd_query, "demo": cmd_demo, "survey": survey_cli.run}
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from rankings.briefing import write_briefing
+
+    path = write_briefing(args.out, args.processed, args.country, args.focus, args.language, args.format)
+    print(f"wrote {path}")
+    return 0
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "query": cmd_query,
+    "demo": cmd_demo,
+    "survey": survey_cli.run,
+    "briefing": cmd_briefing,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -412,3 +412,26 @@ def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str,
     with st.expander(t("chart.show_data"), expanded=False):
         st.dataframe(table(frame), hide_index=True, width="stretch")
         downloads({"data": frame}, name, key=key)
+
+
+def briefing_downloads(focus: str, counterpart: str, *, key: str, container: Any = None) -> None:
+    """The buttons "Download briefing (PDF)" and "(PowerPoint)": ``focus`` beside ``counterpart``, in this language.
+
+    The bytes are made on the click only (Streamlit calls the function then), so a rerun costs nothing."""
+    from rankings import briefing
+
+    container = container or st
+    code, processed = lang(), processed_dir()
+    names = {"focus": i18n.country(focus, code), "counterpart": i18n.country(counterpart, code)}
+    left, right = container.columns(2)
+    for column, fmt, label in ((left, "pdf", "briefing.download.pdf"), (right, "pptx", "briefing.download.pptx")):
+        column.download_button(
+            t(label),
+            lambda fmt=fmt: briefing.build(processed, counterpart, focus, code, fmt),
+            briefing.file_name(focus, counterpart, code, fmt),
+            briefing.MEDIA_TYPES[fmt],
+            key=f"briefing-{fmt}-{key}",
+            help=t("briefing.download.help", **names),
+            on_click="ignore",
+            icon=":material/download:",
+        )

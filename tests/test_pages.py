@@ -302,3 +302,41 @@ def test_every_page_in_danish_has_no_english_sentence(demo_store, demo_surveys, 
         keep = sorted({" ".join(k.split()) for k in keep if k}, key=len, reverse=True)
     left = english_left(_rendered(at), keep)
     assert not left, "\n".join(left)
+
+
+# --- Briefings (issue 14) ---------------------------------------------------------------------------------------
+BRIEFING_BUTTONS = {
+    "en": ["Download briefing (PDF)", "Download briefing (PowerPoint)"],
+    "da": ["Hent briefing (PDF)", "Hent briefing (PowerPoint)"],
+}
+
+
+def _briefing_buttons(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button") if "briefing" in b.proto.label]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_profile_sets_the_counterpart_from_the_url_beside_the_focus(demo_store, monkeypatch, lang):
+    at = app(demo_store, monkeypatch, "pages/profile.py", lang=lang, vs="EST")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="vs").value == "EST"
+    pair = {"en": "Denmark and Estonia, latest editions", "da": "Danmark og Estland, seneste udgaver"}[lang]
+    assert pair in [s.value for s in at.subheader]
+    assert _briefing_buttons(at) == BRIEFING_BUTTONS[lang]
+    if lang == "da":
+        assert not english_left(_rendered(at), [*_publisher_texts(), "Sprog · Language", "English"])
+
+
+def test_profile_without_a_counterpart_offers_no_briefing(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, "pages/profile.py")
+    assert not at.exception
+    assert at.selectbox(key="vs").value == ""
+    assert _briefing_buttons(at) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_compare_offers_the_briefing_for_a_country_shown(demo_store, monkeypatch, lang):
+    at = app(demo_store, monkeypatch, "pages/compare.py", lang=lang, group="nordic_baltic", vs="EST")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="vs").value == "EST"
+    assert _briefing_buttons(at) == BRIEFING_BUTTONS[lang]
