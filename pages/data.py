@@ -155,10 +155,11 @@ with tabs[5]:
     st.markdown(t("data.download"))
     ui.downloads(
         {
-            "observations": ui.data("observations"),
+            "observations": ui.later("observations"),
             "indicators": ui.data("indicator_metadata"),
             "sources": ui.data("source_metadata"),
         },
         "observations",
         key="all",
+        rows=ui.data("observation_count"),
     )

@@ -41,6 +41,9 @@ def to_spreadsheet_csv_bytes(df: pd.DataFrame, lang: str) -> bytes:
     return safe_frame(df).to_csv(index=False, sep=separator, decimal=decimal, lineterminator="\r\n").encode("utf-8-sig")
 
 
+EXCEL_MAX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, the header included
+
+
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     """One workbook, a sheet per frame; text is written as text, never as a formula."""
     buffer = io.BytesIO()

@@ -273,6 +273,11 @@ def observations(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     )
 
 
+def observation_count(processed: Path | str = DEFAULT_PROCESSED) -> int:
+    """How many observations the store holds (the whole table's length, without reading it)."""
+    return int(db.query("SELECT count(*) AS n FROM observations", processed=processed)["n"].iloc[0])
+
+
 def indicator_metadata(processed: Path | str = DEFAULT_PROCESSED) -> pd.DataFrame:
     return db.query("SELECT * FROM indicators ORDER BY source, indicator", processed=processed)
 

@@ -357,21 +357,39 @@ def table(frame: pd.DataFrame) -> pd.DataFrame:
     return headers(out)
 
 
-def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container: Any = None) -> None:
+Sheet = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
+def downloads(sheets: dict[str, Sheet], name: str, *, key: str, container: Any = None, rows: int | None = None) -> None:
     """Download buttons for ``sheets`` (the first sheet is the CSV's): a machine-readable CSV (comma, dot
     decimals, the data's own column names), an Excel workbook (numbers as numbers, the language's headers) and,
-    in Danish, a CSV that Danish Excel opens as written (semicolons, decimal commas)."""
+    in Danish, a CSV that Danish Excel opens as written (semicolons, decimal commas).
+
+    A sheet may be a function returning the frame: it is then read only when a button is clicked, so a page
+    offering the whole store does not hold it in memory. ``rows`` is the largest sheet's length when not every
+    sheet is at hand; a workbook that would exceed Excel's row limit is not offered (the CSV is).
+    """
     container = container or st
     code = lang()
-    first = next(iter(sheets.values()))
+
+    def frame(sheet: Sheet) -> pd.DataFrame:
+        return sheet() if callable(sheet) else sheet
+
+    def first() -> pd.DataFrame:
+        return frame(next(iter(sheets.values())))
 
     def shown() -> dict[str, pd.DataFrame]:  # on the click only: the whole store can be large
-        return {sheet: headers(localise_entities(df)) for sheet, df in sheets.items()}
+        return {sheet: headers(localise_entities(frame(df))) for sheet, df in sheets.items()}
 
+    if rows is None:
+        rows = max((len(df) for df in sheets.values() if isinstance(df, pd.DataFrame)), default=0)
+    fits = rows <= export.EXCEL_MAX_ROWS
+    limit = export.EXCEL_MAX_ROWS
+    too_large = t("download.excel.too_large", rows=i18n.integer(rows, code), limit=i18n.integer(limit, code))
     columns = container.columns(3 if code == "da" else 2)
     columns[0].download_button(
         t("download.csv"),
-        lambda: export.to_csv_bytes(first),
+        lambda: export.to_csv_bytes(first()),
         f"{name}.csv",
         "text/csv",
         key=f"csv-{key}",
@@ -383,6 +401,8 @@ def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",
+        disabled=not fits,
+        help=None if fits else too_large,
     )
     if code == "da":
         columns[2].download_button(
@@ -393,6 +413,13 @@ def downloads(sheets: dict[str, pd.DataFrame], name: str, *, key: str, container
             key=f"csv-da-{key}",
             help=t("download.csv_excel.help"),
         )
+
+
+def later(name: str, *args: Any) -> Callable[[], pd.DataFrame]:
+    """``queries.<name>(*args)`` on the app's store when called, not cached: for downloads of the whole store,
+    read on the click and let go after it."""
+    processed = processed_dir()
+    return lambda: getattr(queries, name)(*args, processed=processed)
 
 
 def chart_with_data(fig: go.Figure, frame: pd.DataFrame, name: str, *, key: str, topojson: bool = False) -> None:

@@ -340,3 +340,31 @@ def test_compare_offers_the_briefing_for_a_country_shown(demo_store, monkeypatch
     assert not at.exception, at.exception
     assert at.selectbox(key="vs").value == "EST"
     assert _briefing_buttons(at) == BRIEFING_BUTTONS[lang]
+
+
+# --- The whole store's download (issue 13: 100x memory) ----------------------------------------------------------
+def _store_excel_button(at: AppTest):
+    return next(b.proto for b in at.get("download_button") if "xlsx-all" in b.proto.id)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_data_page_reads_the_whole_store_only_on_the_click(demo_store, monkeypatch, lang):
+    from rankings import export, queries
+
+    calls = []
+    real = queries.observations
+    monkeypatch.setattr(queries, "observations", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at = app(demo_store, monkeypatch, "pages/data.py", lang=lang)
+    assert not at.exception, at.exception
+    assert calls == []  # offered, not read: the table is queried when a button is clicked
+    assert not _store_excel_button(at).disabled
+
+    n = queries.observation_count(demo_store)
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", n - 1)
+    at = app(demo_store, monkeypatch, "pages/data.py", lang=lang)
+    button = _store_excel_button(at)
+    assert button.disabled
+    words = {"en": "more than an Excel sheet holds", "da": "flere end et Excel-ark kan rumme"}[lang]
+    assert words in button.help
+    grouped = f"{n:,}".replace(",", "." if lang == "da" else ",")
+    assert grouped in button.help

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from briefing.documents import pdf_pages
 
+from briefing.documents import pdf_pages
 from rankings import briefing, overview, queries
 
 DEMO = {"en": "Demo data, fictitious values", "da": "Demodata, fiktive værdier"}

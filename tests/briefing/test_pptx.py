@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from briefing.documents import deck_slides
 
+from briefing.documents import deck_slides
 from rankings import briefing, overview, queries
 
 DEMO = {"en": "Demo data, fictitious values", "da": "Demodata, fiktive værdier"}
