@@ -6,13 +6,15 @@ Pages a user may not open are hidden from the navigation, and every page checks 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from rankings import ui
 
 st.set_page_config(
     page_title=ui.t("app.title"),
-    page_icon=":material/leaderboard:",
+    page_icon=str(Path(__file__).parent / "static" / "icons" / "favicon.svg"),  # served by the app, not a CDN
     layout="wide",
     initial_sidebar_state="expanded",
 )
