@@ -180,7 +180,15 @@ ui.chart_with_data(
     analysis["bars_figure"], analysis["bars"], f"compare-{source}-{edition}-{indicator}-{group}", key="bars"
 )
 if view.not_assessed:
-    st.caption(t("compare.not_assessed", edition=edition, names=", ".join(view.not_assessed)))
+    st.caption(
+        t(
+            "compare.not_assessed",
+            edition=edition,
+            assessed=i18n.integer(view.members - len(view.not_assessed), lang),
+            members=i18n.integer(view.members, lang),
+            names=i18n.join(view.not_assessed, lang),
+        )
+    )
 if src and src.ranked_among:
     st.caption(t("compare.ranked_among", among=src.ranked_among_in(lang).rstrip(".")))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rankings import i18n, metadata
+from rankings import countries, i18n, metadata
 from rankings.model import competition_rank
 from rankings.overview import entity_name, format_value, ordinal
 
@@ -15,8 +15,9 @@ from rankings.overview import entity_name, format_value, ordinal
 class GroupView:
     rows: pd.DataFrame  # one row per member with a value: entity, iso3, value, value_text, rank, group_rank, ...
     average: float | None
-    not_assessed: list[str]  # members without a published value in this edition
+    not_assessed: list[str]  # members without a published value in this edition, by name
     leader_iso3: str | None
+    members: int = 0  # the group's members as of the edition, assessed or not
 
 
 def decimals_of(source: str, indicator: str, rows: pd.DataFrame) -> int:
@@ -46,8 +47,13 @@ def group_view(
     scored = rows[rows["value_status"] == "published"].copy()
     absent = sorted(set(members) - set(scored["iso3"]))
     names = dict(zip(rows["iso3"], rows["entity"], strict=True))
+    # Members the edition does not hold at all (the Faroe Islands, say) are named too, never dropped.
+    absent_names = sorted(
+        (names.get(c) or entity_name(c, countries.display_name(c), lang) for c in absent),
+        key=lambda n: i18n.sort_key(n, lang),
+    )
     if scored.empty:
-        return GroupView(scored, None, [names.get(c, c) for c in absent], None)
+        return GroupView(scored, None, absent_names, None, len(set(members)))
     source = str(scored["source"].iloc[0])
     try:
         higher = metadata.indicator(source, indicator).higher_is_better
@@ -82,8 +88,9 @@ def group_view(
     return GroupView(
         rows=scored,
         average=float(scored["value"].mean()),
-        not_assessed=[names.get(c, c) for c in absent],
+        not_assessed=absent_names,
         leader_iso3=str(scored["iso3"].iloc[0]),
+        members=len(set(members)),
     )
 
 

@@ -115,6 +115,13 @@ def number(value: float | None, lang: str, decimals: int) -> str:
     return format_decimal(_decimal(value, decimals), format=_pattern(decimals), locale=check(lang))
 
 
+def join(items: list[str], lang: str) -> str:
+    """``items`` as a list in the language's words (``A, B and C`` / ``A, B og C``)."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=check(lang)) if items else ""
+
+
 def integer(n: int, lang: str) -> str:
     """A count with the language's grouping (``42,237`` / ``42.237``). Not for years: those are printed as is."""
     from babel.numbers import format_decimal

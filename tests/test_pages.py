@@ -368,3 +368,26 @@ def test_data_page_reads_the_whole_store_only_on_the_click(demo_store, monkeypat
     assert words in button.help
     grouped = f"{n:,}".replace(",", "." if lang == "da" else ",")
     assert grouped in button.help
+
+
+# --- The groups the division works in (issue 14, 3) --------------------------------------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_mr_digital_says_how_many_members_were_assessed(demo_store, monkeypatch, lang):
+    at = app(
+        demo_store, monkeypatch, "pages/compare.py", source="un_egov", edition="2022", group="mr_digital", lang=lang
+    )
+    assert not at.exception, at.exception
+    assert len(figures(at)[0]["data"][0]["y"]) == 8  # the eight states; the autonomous areas are not assessed
+    caption = {
+        "en": "8 of 11 assessed in 2022; no published value for Åland Islands, Faroe Islands, and Greenland.",
+        "da": "8 af 11 vurderet i 2022; ingen offentliggjort værdi for Færøerne, Grønland og Åland.",
+    }[lang]
+    assert caption in [c.value for c in at.caption]
+
+
+def test_digital_nations_as_of_the_edition(demo_store, monkeypatch):
+    at18 = app(demo_store, monkeypatch, "pages/compare.py", source="un_egov", edition="2018", group="digital_nations")
+    at22 = app(demo_store, monkeypatch, "pages/compare.py", source="un_egov", edition="2022", group="digital_nations")
+    in18, in22 = set(figures(at18)[0]["data"][0]["y"]), set(figures(at22)[0]["data"][0]["y"])
+    assert "Denmark" not in in18 and "Denmark" in in22  # Denmark joined in 2019
+    assert {"Estonia", "Uruguay", "Portugal"} <= in18

@@ -192,3 +192,27 @@ def test_user_group_errors(user_groups: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=message) as info:
         peer_groups.groups()
     assert "bad.yaml" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("when", "members"),
+    [
+        (date(2014, 12, 8), set()),
+        (date(2014, 12, 9), {"EST", "ISR", "NZL", "KOR", "GBR"}),
+        (date(2018, 1, 31), {"EST", "ISR", "NZL", "KOR", "GBR"}),
+        (date(2018, 2, 1), {"EST", "ISR", "NZL", "KOR", "GBR", "CAN", "URY"}),
+        (date(2018, 11, 1), {"EST", "ISR", "NZL", "KOR", "GBR", "CAN", "URY", "MEX", "PRT"}),
+        (date(2019, 12, 31), {"EST", "ISR", "NZL", "KOR", "GBR", "CAN", "URY", "MEX", "PRT", "DNK"}),
+    ],
+)
+def test_digital_nations_membership_over_time(when: date, members: set[str]) -> None:
+    assert set(peer_groups.members_on("digital_nations", when)) == members
+
+
+def test_digital_nations_and_mr_digital_are_reviewed_with_their_sources_and_danish_titles() -> None:
+    dn, mr = peer_groups.group("digital_nations"), peer_groups.group("mr_digital")
+    assert "digital.govt.nz" in dn.note and "canada.ca" in dn.note
+    assert mr.title_da and "Færøerne" in mr.title_in("da")
+    assert set(mr.members_on(date(2024, 1, 1))) == {
+        "DNK", "FIN", "ISL", "NOR", "SWE", "EST", "LVA", "LTU", "FRO", "GRL", "ALA",
+    }  # fmt: skip
