@@ -217,6 +217,7 @@ def ranked_bars(
             marker={"color": colours},
             text=text,
             textposition="outside",
+            cliponaxis=False,  # the label of the longest bar stays whole
             customdata=rows[["rank_label"]],
             hovertemplate="<b>%{y}</b><br>" + i18n.t("chart.score", lang) + " %{x}<br>%{customdata[0]}<extra></extra>",
         )
@@ -225,6 +226,7 @@ def ranked_bars(
         fig.add_vline(x=average, line={"color": "#333", "dash": "dash"})
         fig.add_annotation(x=average, y=1.0, yref="paper", text=average_label, showarrow=False, yanchor="bottom")
     fig.update_layout(**_layout(lang), title=title, height=max(320, 26 * len(rows) + 120), showlegend=False)
+    fig.update_layout(margin_r=70)  # room for the longest bar's label
     fig.update_xaxes(title_text=i18n.t("chart.score_axis", lang))
     return fig
 
@@ -340,6 +342,7 @@ def rank_change_parts(parts: dict[str, int], *, title: str, lang: str = "en") ->
             totals={"marker": {"color": "#0072B2"}},
             text=[f"{v:+d}" for v in parts.values()] + [f"{sum(parts.values()):+d}"],
             textposition="outside",
+            cliponaxis=False,  # the label of the longest bar stays whole
         )
     )
     fig.update_layout(**_layout(lang), title=title, height=360, showlegend=False)

@@ -11,7 +11,7 @@ import pandas as pd
 from rankings import i18n, metadata, peer_groups
 from rankings.overview import format_value
 
-SHOWN_GROUPS = ("nordic_baltic", "eu", "oecd")
+SHOWN_GROUPS = ("nordic_baltic", "mr_digital", "eu", "oecd", "digital_nations")
 
 
 def memberships(iso3: str, lang: str = "en") -> list[str]:
