@@ -443,10 +443,17 @@ def formula_cell(layout: Layout, valid: bytes, cached: bool) -> bytes:
     if not cached:
         return data
     part = sheet_part(data, layout.sheet)
-    pattern = re.compile(rb"(<f>" + re.escape(f"{original!r}*1".encode()) + rb"</f>)<v\s*/>")
-    return zip_rewrite(
-        data, lambda n, d: pattern.sub(rb"\1<v>" + repr(original).encode() + b"</v>", d) if n == part else d
-    )
+    # An empty result element: <v/> from openpyxl's own XML writer, <v></v> when it writes through lxml.
+    pattern = re.compile(rb"(<f>" + re.escape(f"{original!r}*1".encode()) + rb"</f>)(?:<v\s*/>|<v></v>)")
+
+    def fill(name: str, xml: bytes) -> bytes:
+        if name != part:
+            return xml
+        filled, n = pattern.subn(rb"\1<v>" + repr(original).encode() + b"</v>", xml)
+        assert n == 1, "the formula's empty result element was not found"  # the fixture must not silently fail
+        return filled
+
+    return zip_rewrite(data, fill)
 
 
 # ---------------------------------------------------------------------------------------------------- variants
