@@ -77,11 +77,17 @@ _connections: dict[Path, _Connection] = {}
 
 
 def manifest_stamp(root: Path) -> tuple[int, int]:
-    try:
-        st = (root / "manifest.json").stat()
-    except FileNotFoundError:
+    """Changes whenever the store does: the manifest's and its journal's modification times and sizes."""
+    stamps = []
+    for name in ("manifest.json", "manifest.journal"):
+        try:
+            st = (root / name).stat()
+        except FileNotFoundError:
+            continue
+        stamps.append((st.st_mtime_ns, st.st_size))
+    if not stamps:
         return (0, 0)
-    return (st.st_mtime_ns, st.st_size)
+    return (max(m for m, _ in stamps), sum(n for _, n in stamps))
 
 
 def _empty_observations_sql() -> str:

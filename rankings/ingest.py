@@ -154,6 +154,8 @@ def ingest(
         raise InputError(raw_dir, "is not a folder")
     with store.lock():
         manifest = store.load_manifest()
+        if store.journal_path.exists():  # a killed run's journal (maybe with a torn line): fold it in first
+            store.save_manifest(manifest)
         store.collect_garbage(manifest)  # leftovers of a killed run
         data_files, ignored = scan(raw_dir)
         demo = demo_checksums(raw_dir)
@@ -162,8 +164,7 @@ def ingest(
 
         found = {p.relative_to(raw_dir).as_posix(): p for p in data_files}
         for gone in sorted(set(manifest.files) - set(found)):
-            del manifest.files[gone]
-            store.save_manifest(manifest)
+            store.commit_entry(manifest, gone, None)
             results.append(FileResult(gone, "removed", message="no longer in the raw folder; its data were removed"))
 
         stats = {rel: p.stat() for rel, p in found.items()}
@@ -195,7 +196,7 @@ def ingest(
             )  # fmt: skip
         if progress:
             progress(len(found), len(found), "")
-        if touched:
+        if touched or store.journal_path.exists():  # one rewrite per run, folding in the journal
             store.save_manifest(manifest)
         store.collect_garbage(manifest)
     return IngestReport(results, [p.relative_to(raw_dir).as_posix() for p in ignored])
@@ -215,12 +216,11 @@ def _ingest_one(
     unchanged: bool,
     fingerprint: str,
 ) -> bool:
-    """Store (or skip, or fail) one raw file and save the manifest: its parts are written and made durable first, so
+    """Store (or skip, or fail) one raw file and commit its entry: its parts are written and made durable first, so
     the manifest on disk never lists a part that is not. True when only its modification time is new."""
 
     def commit(entry: FileEntry) -> None:
-        manifest.files[rel] = entry
-        store.save_manifest(manifest)
+        store.commit_entry(manifest, rel, entry)
 
     previous = manifest.files.get(rel)
     size, mtime = stat.st_size, stat.st_mtime_ns

@@ -4,13 +4,18 @@ Layout::
 
     data/processed/
       manifest.json                                        which raw file gave which parts (replaced atomically)
+      manifest.journal                                     entries committed since (one JSON line each, appended)
       observations/source=<source>/edition=<edition>/<id>.parquet   one part per raw file, source and edition
       .lock                                                one ingest at a time
 
-Why this layout: a part is written once under a new name and never modified, and the manifest is replaced in a
-single ``os.replace``. A reader therefore sees either the old manifest with the old parts or the new manifest
-with the new parts, never a mix; a failed or killed run leaves at worst unreferenced part files, which the next
-run deletes. Partitioning by source and edition keeps each part small and lets DuckDB prune by path.
+Why this layout: a part is written once under a new name and never modified. During an ingest each file's entry
+is committed by appending one line to the journal (made durable before the next file starts); at the end of the
+run the manifest is rewritten once, with every entry, in a single ``os.replace``, and the journal is removed.
+Reading the manifest replays the journal's lines newer than it, and a torn last line (a kill mid-append) is
+ignored. A reader therefore sees each file's old parts or its new ones, never a mix; a failed or killed run leaves
+at worst unreferenced part files, which the next run deletes. Rewriting the whole manifest for every file would
+make an ingest quadratic in files (at 1,300 entries one rewrite takes 0.1-0.16 s). Partitioning by source and
+edition keeps each part small and lets DuckDB prune by path.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MANIFEST = "manifest.json"
+JOURNAL = "manifest.journal"
 PARTS = "observations"
 FORMAT_VERSION = 1
 # Rows per Parquet row group. A part is sorted by country, so each row group covers a narrow range of ISO3 codes
@@ -121,17 +127,66 @@ class Store:
     def manifest_path(self) -> Path:
         return self.root / MANIFEST
 
+    @property
+    def journal_path(self) -> Path:
+        return self.root / JOURNAL
+
     def load_manifest(self) -> Manifest:
-        if not self.manifest_path.exists():
-            return Manifest()
+        """The manifest with the journal's newer entries applied."""
+        manifest = Manifest()
+        if self.manifest_path.exists():
+            try:
+                raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+                files = {k: FileEntry(**v) for k, v in raw["files"].items()}
+                manifest = Manifest(files=files, generation=int(raw.get("generation", 0)))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StoreError(f"{self.manifest_path}: the store's manifest cannot be read ({exc})") from None
+        self._replay(manifest)
+        return manifest
+
+    def _replay(self, manifest: Manifest) -> None:
         try:
-            raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            files = {k: FileEntry(**v) for k, v in raw["files"].items()}
-            return Manifest(files=files, generation=int(raw.get("generation", 0)))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"{self.manifest_path}: the store's manifest cannot be read ({exc})") from None
+            lines = self.journal_path.read_bytes().split(b"\n")
+        except FileNotFoundError:
+            return
+        complete = lines[:-1]  # what follows the last newline is a torn line, never committed: ignored
+        for number, line in enumerate(complete, start=1):
+            try:
+                record = json.loads(line)
+                generation = int(record["generation"])
+                if generation <= manifest.generation:
+                    continue  # already in the manifest (the run was killed between rewrite and removal)
+                if record.get("entry") is None:
+                    manifest.files.pop(str(record["path"]), None)
+                else:
+                    manifest.files[str(record["path"])] = FileEntry(**record["entry"])
+                manifest.generation = generation
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StoreError(f"{self.journal_path}: line {number} cannot be read ({exc})") from None
+
+    def commit_entry(self, manifest: Manifest, path: str, entry: FileEntry | None) -> None:
+        """Set (or, with None, remove) one file's entry, durably: one line appended to the journal.
+
+        The entry's parts must already be durable. Cheap whatever the manifest's size; :meth:`save_manifest`
+        folds the journal into the manifest at the end of a run."""
+        if entry is None:
+            manifest.files.pop(path, None)
+        else:
+            manifest.files[path] = entry
+        manifest.generation += 1
+        record = {"generation": manifest.generation, "path": path, "entry": None if entry is None else asdict(entry)}
+        line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        self.root.mkdir(parents=True, exist_ok=True)
+        new = not self.journal_path.exists()
+        with self.journal_path.open("ab") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if new:
+            _fsync_dir(self.root)
 
     def save_manifest(self, manifest: Manifest) -> None:
+        """Rewrite the whole manifest (atomically) and drop the journal it now holds."""
         manifest.generation += 1
         payload = {
             "format": FORMAT_VERSION,
@@ -139,6 +194,9 @@ class Store:
             "files": {k: asdict(v) for k, v in sorted(manifest.files.items())},
         }
         atomic_write_bytes(self.manifest_path, json.dumps(payload, indent=1, ensure_ascii=False).encode("utf-8"))
+        if self.journal_path.exists():
+            self.journal_path.unlink()
+            _fsync_dir(self.root)
 
     def write_parts(self, observations: pd.DataFrame) -> list[str]:
         """Write one new immutable part per source and edition; return their paths relative to the root."""

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from conftest import REALDATA, ROOT
 from rankings import db
 from rankings.demo import survey_demo_folder, write_demo
+from rankings.errors import StoreError
 from rankings.ingest import DEMO_MARKER
 from rankings.rawfile import sha256_of
 from rankings.store import Store
@@ -53,9 +54,9 @@ def run_watching(cmd: list[str], manifest: Path) -> tuple[list[Commit], float]:
     proc = subprocess.Popen(cmd, env=ENV, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     while True:
         done = proc.poll() is not None
-        try:
-            files = json.loads(manifest.read_text())["files"]
-        except (OSError, ValueError):
+        try:  # the manifest with its journal, as every reader sees it
+            files = {p: asdict(e) for p, e in Store(manifest.parent).load_manifest().files.items()}
+        except (OSError, StoreError):
             files = {}
         for path, entry in files.items():
             if seen.get(path) != entry["ingested_at"] + entry["status"] + str(entry["parts"]):
@@ -122,8 +123,8 @@ def raw_folder(tmp_path: Path) -> tuple[Path, Path]:
 
 def generation(processed: Path) -> int:
     try:
-        return int(json.loads((processed / "manifest.json").read_text())["generation"])
-    except (OSError, ValueError, KeyError):
+        return Store(processed).load_manifest().generation
+    except (OSError, StoreError):
         return 0
 
 

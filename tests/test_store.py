@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from rankings import store as store_mod
+from rankings.errors import StoreError
 from rankings.ingest import ingest
 from rankings.store import Store
 
@@ -30,3 +32,55 @@ def test_parts_sorted_by_country_in_row_groups(tmp_path: Path, un_csv, monkeypat
         if pf.metadata.num_rows > 8:
             assert pf.metadata.num_row_groups > 1
         assert all(pf.metadata.row_group(i).num_rows <= 8 for i in range(pf.metadata.num_row_groups))
+
+
+# --- The manifest's journal (issue 13: no rewrite of the whole manifest per file) --------------------------------
+def _entry(path: str, rows: int) -> store_mod.FileEntry:
+    return store_mod.FileEntry(path=path, sha256="0" * 64, size=1, status="stored", rows=rows)
+
+
+def test_commits_append_to_the_journal_and_the_run_folds_them_in(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    manifest = store.load_manifest()
+    store.commit_entry(manifest, "a.csv", _entry("a.csv", 1))
+    store.commit_entry(manifest, "b.csv", _entry("b.csv", 2))
+    assert not store.manifest_path.exists()  # nothing rewritten per file
+    assert len(store.journal_path.read_text().splitlines()) == 2
+    seen = store.load_manifest()  # a reader sees every committed entry
+    assert {p: e.rows for p, e in seen.files.items()} == {"a.csv": 1, "b.csv": 2}
+    store.commit_entry(manifest, "a.csv", None)
+    assert set(store.load_manifest().files) == {"b.csv"}
+
+    store.save_manifest(manifest)
+    assert not store.journal_path.exists()
+    assert set(store.load_manifest().files) == {"b.csv"}
+
+
+def test_a_torn_last_line_is_ignored_and_lines_already_folded_in_are_not_replayed(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    manifest = store.load_manifest()
+    store.commit_entry(manifest, "a.csv", _entry("a.csv", 1))
+    store.save_manifest(manifest)  # generation 2: holds a.csv
+    # A run killed between the rewrite and the journal's removal, then a line torn mid-append.
+    store.journal_path.write_text(
+        '{"generation": 1, "path": "a.csv", "entry": null}\n{"generation": 3, "path": "b.csv", "ent'
+    )
+    seen = store.load_manifest()
+    assert set(seen.files) == {"a.csv"}  # the old removal is not replayed, the torn line not read
+    assert seen.generation == 2
+
+
+def test_a_damaged_journal_line_is_a_clear_error(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.journal_path.write_text('not json\n{"generation": 1, "path": "a.csv", "entry": null}\n')
+    with pytest.raises(StoreError, match=r"manifest\.journal: line 1 cannot be read"):
+        store.load_manifest()
+
+
+def test_an_ingest_leaves_one_manifest_and_no_journal(tmp_path: Path, un_csv) -> None:
+    un_csv([["2024", "Denmark", "1", "0.98", "0.9", "0.9", "0.9", "0.9"]])
+    un_csv([["2022", "Denmark", "1", "0.97", "0.9", "0.9", "0.9", "0.9"]], name="EGOV_DATA_2022.csv")
+    ingest(tmp_path / "raw", tmp_path / "processed")
+    processed = Store(tmp_path / "processed")
+    assert processed.manifest_path.exists() and not processed.journal_path.exists()
+    assert {e.status for e in processed.load_manifest().files.values()} == {"stored"}
