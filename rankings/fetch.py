@@ -28,7 +28,8 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,10 +137,13 @@ def source_folder(source: metadata.Source, raw_dir: Path) -> Path:
     return raw_dir / folder
 
 
-def plan(source_ids: Sequence[str] | None, raw_dir: Path) -> tuple[list[Target], list[Outcome]]:
+def plan(
+    source_ids: Sequence[str] | None, raw_dir: Path, catalogue: Mapping[str, metadata.Source] | None = None
+) -> tuple[list[Target], list[Outcome]]:
     """The files to fetch for these sources (all when none), one target per destination, and the sources to
-    download by hand. An unknown id is :class:`UnknownSource`, with the close matches."""
-    known = metadata.sources()
+    download by hand. ``catalogue`` replaces the reviewed sources metadata (the tests point it at a local server).
+    An unknown id is :class:`UnknownSource`, with the close matches."""
+    known = dict(catalogue) if catalogue is not None else metadata.sources()
     for sid in source_ids or ():
         if sid not in known:
             close = difflib.get_close_matches(sid, list(known), n=3, cutoff=0.5)
@@ -177,10 +181,12 @@ def fetch(
     retries: int = DEFAULT_RETRIES,
     backoff: float = DEFAULT_BACKOFF,
     progress: bool = False,
+    catalogue: Mapping[str, metadata.Source] | None = None,
 ) -> FetchReport:
-    """Fetch the sources' files (all sources when none are named); ``dry_run`` only says what it would fetch."""
+    """Fetch the sources' files (all sources when none are named); ``dry_run`` only says what it would fetch.
+    ``catalogue`` replaces the reviewed sources metadata (see :func:`plan`)."""
     raw_dir = Path(raw_dir)
-    targets, manual = plan(source_ids, raw_dir)
+    targets, manual = plan(source_ids, raw_dir, catalogue)
     report = FetchReport(list(manual))
     if dry_run:
         report.outcomes += [Outcome(",".join(t.sources), t.url, "planned", t.path) for t in targets]
@@ -348,13 +354,22 @@ def content_problem(path: Path, name: str) -> str | None:
         return "the server sent an empty file"
     if _looks_like_html(head):
         return f"the server sent an HTML page, not the expected {Path(name).suffix.lower()} file"
-    if kind == "workbook" and not head.startswith(ZIP_MAGIC):
-        return f"not an Excel workbook (no zip signature), expected {name}"
+    if kind == "workbook" and not (head.startswith(ZIP_MAGIC) and _is_xlsx(path)):
+        return f"not an Excel workbook (.xlsx), expected {name}"
     if kind == "old workbook" and not head.startswith((OLE_MAGIC, ZIP_MAGIC)):
         return f"not an Excel workbook (no .xls signature), expected {name}"
     if kind == "text" and not _is_text(head):
         return f"not a text file (binary content), expected {name}"
     return None
+
+
+def _is_xlsx(path: Path) -> bool:
+    """An Office Open XML workbook: a readable zip package holding ``xl/workbook.xml``."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return "xl/workbook.xml" in package.namelist() and package.testzip() is None
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _looks_like_html(head: bytes) -> bool:
