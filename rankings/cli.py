@@ -173,18 +173,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from rankings import fetch
 
+    if args.timeout <= 0 or args.retries < 0:
+        print("error: --timeout must be more than 0 seconds and --retries 0 or more", file=sys.stderr)
+        return 2
     try:
         report = fetch.fetch(
             args.sources,
             args.raw,
             dry_run=args.dry_run,
             timeout=(min(10.0, args.timeout), args.timeout),
-            retries=max(0, args.retries),
+            retries=args.retries,
             progress=sys.stderr.isatty(),
         )
     except fetch.UnknownSource as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:  # the sources metadata declares something fetch cannot do
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     for outcome in report.outcomes:
         print(outcome.line(), file=sys.stderr if outcome.status == "failed" else sys.stdout)
     failed = len(report.failed)

@@ -7,6 +7,7 @@ file left intact when the new download fails.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import threading
@@ -145,8 +146,6 @@ def test_200_writes_the_published_name_and_its_provenance(tmp_path: Path, site: 
     assert set(on_disk(tmp_path)) == {"un_egov/EGOV_DATA_2022.csv", f"un_egov/{fetch.PROVENANCE}"}
     assert (tmp_path / "un_egov" / "EGOV_DATA_2022.csv").read_bytes() == CSV
     record = provenance(tmp_path)["EGOV_DATA_2022.csv"]
-    import hashlib
-
     assert record["sha256"] == hashlib.sha256(CSV).hexdigest()
     assert record["size"] == len(CSV)
     assert record["url"] == f"{url}/EGOV_DATA_2022.csv"
@@ -366,6 +365,6 @@ def test_the_data_page_setting_defaults_to_off(tmp_path: Path) -> None:
     config.write_text("language: da\nfetch: {enabled: true}\n", encoding="utf-8")
     assert fetch.enabled(config) is True
     config.write_text("fetch: yes\n", encoding="utf-8")
-    with pytest.raises(fetch.FetchConfigError, match="app.yaml"):
+    with pytest.raises(fetch.FetchConfigError, match=r"app\.yaml"):
         fetch.enabled(config)
     assert fetch.enabled(tmp_path / "absent.yaml") is False
