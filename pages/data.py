@@ -130,7 +130,7 @@ with tabs[2]:
                     st.stop()
                 with st.spinner(t("data.fetch.running")):
                     fetched, ingested = fetch.refresh(None, ui.raw_dir(), ui.processed_dir())
-                st.code("\n".join(o.line() for o in fetched.outcomes), language=None)
+                st.code("\n".join(o.line() for o in fetched.outcomes), language=None, wrap_lines=True)
                 if fetched.failed:
                     st.error(t("data.fetch.failed", n=len(fetched.failed)))
                 else:
