@@ -395,6 +395,8 @@ def _is_text(head: bytes) -> bool:
 
 def _connection_reason(exc: Exception) -> str:
     text = str(exc)
+    if "ProxyError" in type(exc).__name__ or "Unable to connect to proxy" in text:
+        return "the proxy refused or failed (HTTPS_PROXY / HTTP_PROXY)"
     if "IncompleteRead" in text or "Connection broken" in text or "prematurely" in text:
         return "the connection closed before the whole file arrived"
     if "timed out" in text.lower():
@@ -403,8 +405,6 @@ def _connection_reason(exc: Exception) -> str:
         return "connection refused"
     if "Name or service not known" in text or "NameResolutionError" in text or "nodename" in text:
         return "the host name cannot be resolved (no network, or a proxy is needed: HTTPS_PROXY)"
-    if "ProxyError" in type(exc).__name__ or "proxy" in text.lower():
-        return "the proxy refused or failed (HTTPS_PROXY / HTTP_PROXY)"
     return f"connection failed ({type(exc).__name__})"
 
 

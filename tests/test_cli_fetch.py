@@ -57,7 +57,7 @@ def test_a_failed_file_exits_1_naming_the_url(tmp_path: Path) -> None:
     assert done.returncode == 1
     url = metadata.sources()["oecd_dgi"].files[0].url
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith(f"failed: {url}: ")
+    assert line == f"failed: {url}: the proxy refused or failed (HTTPS_PROXY / HTTP_PROXY)"
     assert "Traceback" not in done.stderr
     assert not list((tmp_path / "raw").rglob("*.csv"))
 
