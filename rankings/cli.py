@@ -195,7 +195,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         print(outcome.line(), file=sys.stderr if outcome.status == "failed" else sys.stdout)
     failed = len(report.failed)
     if report.changed and not args.dry_run:  # ingest prints its lines (and the revisions it finds)
-        ingested = cmd_ingest(argparse.Namespace(raw=args.raw, processed=args.processed, force=False, quiet=False))
+        ingest_args = build_parser().parse_args(["ingest", "--raw", str(args.raw), "--processed", str(args.processed)])
+        ingested = cmd_ingest(ingest_args)
         failed += ingested != 0
     return 1 if failed else 0
 
