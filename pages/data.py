@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rankings import i18n, metadata, ui, uploads
+from rankings import fetch, i18n, metadata, ui, uploads
 from rankings.text import inert
 
 ui.page()
@@ -113,6 +113,32 @@ with tabs[2]:
             if accepted:
                 st.info(t("data.upload.stored", n=len(accepted)))
                 ui.forget_cached_data()
+
+        st.subheader(t("data.fetch.title"))
+        try:
+            fetch_enabled = fetch.enabled()
+        except fetch.FetchConfigError as exc:
+            st.error(inert(str(exc)))
+            fetch_enabled = False
+        if not fetch_enabled:
+            st.caption(t("data.fetch.off"))
+        else:
+            st.markdown(t("data.fetch.intro"))
+            if st.button(t("data.fetch.button"), key="fetch"):
+                if not ui.allowed("admin"):  # checked again at the moment of acting
+                    st.error(t("data.upload.not_permitted"))
+                    st.stop()
+                with st.spinner(t("data.fetch.running")):
+                    fetched, ingested = fetch.refresh(None, ui.raw_dir(), ui.processed_dir())
+                st.code("\n".join(o.line() for o in fetched.outcomes), language=None, wrap_lines=True)
+                if fetched.failed:
+                    st.error(t("data.fetch.failed", n=len(fetched.failed)))
+                else:
+                    st.success(t("data.fetch.done", n=len(fetched.changed)))
+                if ingested is not None:
+                    for result in ingested.failed:
+                        st.error(inert(f"{result.path}: {result.message}"))
+                    ui.forget_cached_data()
 
 with tabs[3]:
     indicators = ui.data("indicator_metadata")

@@ -60,6 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     survey_cli.add_parser(sub)
 
     p = sub.add_parser(
+        "fetch",
+        help="download the publishers' current files into the raw folder, then ingest the changed ones",
+        description="Download the files the sources metadata declares (all sources, or the ones named) into "
+        "RAW/<source>/ under their published names; unchanged files are not downloaded again. Sources without a "
+        "direct link are reported as manual downloads. Exit 1 when a file failed.",
+    )
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids, e.g. un_egov (default: all)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be fetched (URL -> path), write nothing")
+    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="raw folder (default: %(default)s)")
+    p.add_argument("--processed", type=Path, default=DEFAULT_PROCESSED, help="store folder (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the server (default: 60)")
+    p.add_argument("--retries", type=int, default=3, help="retries after a connection error or 5xx (default: 3)")
+
+    p = sub.add_parser(
         "briefing",
         help="write a briefing (PDF or PowerPoint): the focus country beside a visitor's, in every ranking",
         description="The focus country (default DNK) beside COUNTRY across every ranking's latest stored edition: "
@@ -156,6 +170,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from rankings import fetch
+
+    if args.timeout <= 0 or args.retries < 0:
+        print("error: --timeout must be more than 0 seconds and --retries 0 or more", file=sys.stderr)
+        return 2
+    try:
+        report = fetch.fetch(
+            args.sources,
+            args.raw,
+            dry_run=args.dry_run,
+            timeout=(min(10.0, args.timeout), args.timeout),
+            retries=args.retries,
+            progress=sys.stderr.isatty(),
+        )
+    except fetch.UnknownSource as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # the sources metadata declares something fetch cannot do
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for outcome in report.outcomes:
+        print(outcome.line(), file=sys.stderr if outcome.status == "failed" else sys.stdout)
+    failed = len(report.failed)
+    if report.changed and not args.dry_run:  # ingest prints its lines (and the revisions it finds)
+        ingest_args = build_parser().parse_args(["ingest", "--raw", str(args.raw), "--processed", str(args.processed)])
+        ingested = cmd_ingest(ingest_args)
+        failed += ingested != 0
+    return 1 if failed else 0
+
+
 def cmd_briefing(args: argparse.Namespace) -> int:
     from rankings.briefing import write_briefing
 
@@ -170,6 +215,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "survey": survey_cli.run,
     "briefing": cmd_briefing,
+    "fetch": cmd_fetch,
 }
 
 

@@ -56,6 +56,15 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class FetchFile:
+    """A file ``rankings fetch`` downloads: the publisher's direct URL and the name the publisher gives it."""
+
+    url: str
+    name: str
+    editions: tuple[int, ...] = ()  # the editions the file holds, where the metadata says (else: all)
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     title: str
@@ -77,6 +86,10 @@ class Source:
     title_da: str | None = None
     ranked_among_da: str | None = None
     reference_period_note_da: str | None = None
+    # ``fetch`` in the YAML: the files ``rankings fetch`` downloads, or the page to download them from by hand
+    # (``manual``) where the publisher offers no direct link (a JavaScript download page).
+    files: tuple[FetchFile, ...] = ()
+    manual: str | None = None
 
     def title_in(self, lang: str) -> str:
         """The ranking's title as the publisher writes it in ``lang`` (the original where there is no other)."""
@@ -133,14 +146,63 @@ def layouts_path(source_id: str) -> Path:
     return REFERENCE / "layouts" / f"{source_id}.yaml"
 
 
+_SOURCE_FIELDS = {f for f in Source.__dataclass_fields__ if f not in {"id", "files", "manual"}} | {"fetch"}
+
+
+def _fetch_spec(path: Path, spec: Any) -> tuple[tuple[FetchFile, ...], str | None]:
+    """``fetch: {manual: URL}`` or ``fetch: {files: [{url, name, editions}]}``, checked; a malformed entry is a
+    ValueError naming the file and the entry."""
+    if spec is None:
+        return (), None
+
+    def bad(what: str) -> ValueError:
+        return ValueError(f"{path}: fetch: {what}")
+
+    if not isinstance(spec, dict) or set(spec) - {"files", "manual"} or not spec:
+        raise bad("expected 'manual: <page URL>' or 'files: [{url, name, editions}]'")
+    manual = spec.get("manual")
+    if manual is not None and not (isinstance(manual, str) and manual.startswith(("http://", "https://"))):
+        raise bad(f"manual must be the http(s) URL of the download page, not {manual!r}")
+    entries = spec.get("files") or []
+    if not isinstance(entries, list):
+        raise bad("files must be a list of {url, name, editions}")
+    files = []
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or set(entry) - {"url", "name", "editions"}:
+            raise bad(f"file {i}: expected the keys url, name and (optionally) editions")
+        url, name, editions = entry.get("url"), entry.get("name"), entry.get("editions") or []
+        if not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+            raise bad(f"file {i}: url must be an http(s) URL, not {url!r}")
+        if not (isinstance(name, str) and name and name == Path(name).name and not name.startswith(".")):
+            raise bad(f"file {i}: name must be a plain file name (no folder, not hidden), not {name!r}")
+        if not isinstance(editions, list) or not all(isinstance(e, int) for e in editions):
+            raise bad(f"file {i}: editions must be a list of years")
+        files.append(FetchFile(url=url, name=name, editions=tuple(editions)))
+    if len({f.name for f in files}) < len(files):
+        raise bad("two files have the same name")
+    return tuple(files), manual
+
+
+def source_from(path: Path, spec: dict[str, Any]) -> Source:
+    """One source's metadata from its YAML file; an unknown or malformed key is a ValueError naming the file."""
+    spec = dict(spec)
+    unknown = sorted(set(spec) - _SOURCE_FIELDS)
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {', '.join(unknown)}")
+    files, manual = _fetch_spec(path, spec.pop("fetch", None))
+    spec["editions"] = tuple(spec.get("editions") or ())
+    try:
+        return Source(id=path.stem, files=files, manual=manual, **spec)
+    except TypeError as exc:  # a required key is missing
+        raise ValueError(f"{path}: {exc}") from None
+
+
 @cache
 def sources() -> dict[str, Source]:
-    out = {}
-    for sid, spec in _per_source("sources").items():
-        spec = dict(spec)
-        spec["editions"] = tuple(spec.get("editions") or ())
-        out[sid] = Source(id=sid, **spec)
-    return out
+    return {
+        path.stem: source_from(path, load_reference(path) or {})
+        for path in sorted((REFERENCE / "sources").glob("*.yaml"))
+    }
 
 
 @cache
