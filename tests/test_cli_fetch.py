@@ -47,7 +47,9 @@ def test_dry_run_lists_every_file_and_manual_page_and_writes_nothing(tmp_path: P
 def test_a_manual_source_only_is_not_a_failure(tmp_path: Path) -> None:
     done = run("un_egov", "--raw", str(tmp_path / "raw"))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().endswith("manual download from https://publicadministration.un.org/egovkb/en-us/Data-Center")
+    assert done.stdout.strip().endswith(
+        "manual download from https://publicadministration.un.org/egovkb/en-us/Data-Center"
+    )
 
 
 def test_a_failed_file_exits_1_naming_the_url(tmp_path: Path) -> None:
