@@ -37,6 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser(
+        "revisions",
+        help="list the figures publishers revised (corrected files that replaced stored ones), newest first",
+        description="Every figure a corrected file changed, added or removed when it replaced a stored version of "
+        "the same edition: country, indicator, old and new value (as published), rank, the two files and when.",
+    )
+    p.add_argument("--processed", type=Path, default=DEFAULT_PROCESSED, help="store folder (default: %(default)s)")
+    p.add_argument("--source", metavar="ID", help="only this source, e.g. un_egov")
+    p.add_argument("--edition", type=int, metavar="N", help="only this edition, e.g. 2022")
+    p.add_argument("--country", metavar="ISO3", help="only this country, e.g. DNK")
+    p.add_argument("--csv", action="store_true", help="print the whole records as CSV")
+
+    p = sub.add_parser(
         "query",
         help="run SQL on the store's DuckDB views and print CSV",
         description="Run one SQL statement on the views observations, manifest, indicators and sources; "
@@ -140,7 +152,41 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if report.ignored:
         summary += f"; {len(report.ignored)} non-data files ignored"
     print(summary)
+    for revision in report.revisions:
+        print(revision.line())
     return 1 if report.failed else 0
+
+
+def cmd_revisions(args: argparse.Namespace) -> int:
+    from rankings import metadata, queries, revisions
+
+    if args.source is not None and args.source not in metadata.sources():
+        print(f"error: unknown source {args.source!r}; one of {', '.join(sorted(metadata.sources()))}", file=sys.stderr)
+        return 2
+    country = None if args.country is None else args.country.strip().upper()
+    if country is not None and (len(country) != 3 or not country.isalpha()):
+        print(f"error: --country {args.country!r} is not an ISO3 code such as DNK", file=sys.stderr)
+        return 2
+    log = queries.revisions(args.source, args.edition, country, processed=args.processed)
+    if args.csv:
+        log.to_csv(sys.stdout, index=False)
+        return 0
+    if log.empty:
+        asked = [f"{k} {v}" for k, v in (("source", args.source), ("edition", args.edition), ("country", country)) if v]
+        print("No revised figures" + (f" for {', '.join(asked)}" if asked else "") + " in the store.")
+        return 0
+    for (_, source, edition, new_file), group in log.groupby(
+        ["generation", "source", "edition", "new_file"], sort=False
+    ):
+        first = group.iloc[0]
+        title = metadata.sources()[source].title if source in metadata.sources() else source
+        print(
+            f"{title} {edition}, revised {first['revised_at']}: {first['old_file']} ({first['old_sha256'][:12]}) "
+            f"-> {new_file} ({first['new_sha256'][:12]})"
+        )
+        for _, record in group.iterrows():
+            print(f"  {revisions.describe(record)}")
+    return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -211,6 +257,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest,
+    "revisions": cmd_revisions,
     "query": cmd_query,
     "demo": cmd_demo,
     "survey": survey_cli.run,

@@ -9,7 +9,10 @@ share one). The views:
 - ``indicators``, ``sources``: the reviewed metadata;
 - ``headline``: ``observations`` with one reference period per source, edition and indicator, the edition's
   headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years); which period that
-  is, is worked out once per store version into the table ``headline_periods``;
+  is, is worked out once per store version into the table ``headline_periods``. Its rows carry the marker of a
+  revised figure (``revised_at``, ``was_value``, ``was_value_status``, ``was_decimals``: null unless revised);
+- ``revisions``: the revision log (:mod:`rankings.revisions`), and ``revised``: per figure its latest revision
+  (``changed`` records only), which the marker comes from when the figure still has the value it was revised to;
 - ``submissions``, ``questions``, ``answers``, ``survey_flags``, ``decisions``: the survey store
   (:mod:`rankings.survey.files`; questions, answers and flags of the current version of each submission).
 
@@ -33,7 +36,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from rankings import metadata, model
+from rankings import metadata, model, revisions
 from rankings.store import Store
 from rankings.survey.files import SurveyFiles
 
@@ -113,6 +116,23 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"CREATE VIEW observations AS SELECT {select} FROM read_parquet([{files}], union_by_name = true)")
     else:
         con.execute(f"CREATE VIEW observations AS {_empty_observations_sql()}")
+    if manifest.revisions:
+        files = ", ".join(_quote((root / p).resolve()) for p in manifest.revisions)
+        con.execute(f"CREATE VIEW revisions AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
+    else:
+        con.register("_revisions_df", revisions.to_arrow(revisions.empty()))
+        con.execute("CREATE TABLE revisions AS SELECT * FROM _revisions_df")
+        con.unregister("_revisions_df")
+    con.execute(
+        """
+        CREATE TABLE revised AS
+        SELECT source, edition, reference_period, entity, indicator, new_value, new_value_status, revised_at,
+               old_value AS was_value, old_value_status AS was_value_status, old_decimals AS was_decimals
+        FROM revisions WHERE change = 'changed'
+        QUALIFY row_number() OVER (
+            PARTITION BY source, edition, reference_period, entity, indicator ORDER BY generation DESC) = 1
+        """
+    )
     for name, frame in (
         ("manifest", manifest.to_frame()),
         ("indicators", metadata.indicators_frame()),
@@ -135,13 +155,24 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
         """
     )
     con.execute(
-        """
+        f"""
         CREATE VIEW headline AS
-        SELECT o.* FROM observations o JOIN headline_periods USING (source, edition, indicator, reference_period)
+        SELECT o.*, {MARKER}
+        FROM observations o JOIN headline_periods USING (source, edition, indicator, reference_period)
+        {REVISED_JOIN}
         """
     )
     _survey_views(con, root)
     return con
+
+
+# A figure's revision marker: the columns, and the join that finds them (on ``observations o``).
+MARKER = "r.revised_at, r.was_value, r.was_value_status, r.was_decimals"
+REVISED_JOIN = """
+    LEFT JOIN revised r ON r.source = o.source AND r.edition = o.edition AND r.reference_period = o.reference_period
+        AND r.entity = o.entity AND r.indicator = o.indicator
+        AND r.new_value_status = o.value_status AND r.new_value IS NOT DISTINCT FROM o.value
+"""
 
 
 def _survey_views(con: duckdb.DuckDBPyConnection, root: Path) -> None:

@@ -299,3 +299,30 @@ def country_observations(iso3: str, processed: Path | str = DEFAULT_PROCESSED) -
         processed=processed,
         arrow=True,
     )
+
+
+def revisions(
+    source: str | None = None,
+    edition: int | None = None,
+    iso3: str | None = None,
+    processed: Path | str = DEFAULT_PROCESSED,
+) -> pd.DataFrame:
+    """The revision log (:mod:`rankings.revisions`), newest first; only one source, edition or country when given."""
+    where, params = [], {}
+    for column, value in (("source", source), ("edition", edition), ("iso3", iso3)):
+        if value is not None:
+            where.append(f"{column} = ${column}")
+            params[column] = value
+    return db.query(
+        f"""
+        SELECT * FROM revisions {"WHERE " + " AND ".join(where) if where else ""}
+        ORDER BY generation DESC, source, edition, entity, indicator, reference_period
+        """,
+        params,
+        processed=processed,
+    )
+
+
+def revision_count(processed: Path | str = DEFAULT_PROCESSED) -> int:
+    """How many figures the revision log records."""
+    return int(db.query("SELECT count(*) AS n FROM revisions", processed=processed)["n"].iloc[0])

@@ -6,6 +6,7 @@ Layout::
       manifest.json                                        which raw file gave which parts (replaced atomically)
       manifest.journal                                     entries committed since (one JSON line each, appended)
       observations/source=<source>/edition=<edition>/<id>.parquet   one part per raw file, source and edition
+      revisions/<id>.parquet                               the revision log: one part per revising file
       .lock                                                one ingest at a time
 
 Why this layout: a part is written once under a new name and never modified. During an ingest each file's entry
@@ -16,6 +17,10 @@ ignored. A reader therefore sees each file's old parts or its new ones, never a 
 at worst unreferenced part files, which the next run deletes. Rewriting the whole manifest for every file would
 make an ingest quadratic in files (at 1,300 entries one rewrite takes 0.1-0.16 s). Partitioning by source and
 edition keeps each part small and lets DuckDB prune by path.
+
+The revision log (:mod:`rankings.revisions`) is kept the same way: a file that revises stored figures gets an
+immutable log part, written and made durable before the journal line that commits the file's new parts and lists
+the log part, so a kill leaves both or neither.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 JOURNAL = "manifest.journal"
 PARTS = "observations"
+REVISIONS = "revisions"
 FORMAT_VERSION = 1
 # Rows per Parquet row group. A part is sorted by country, so each row group covers a narrow range of ISO3 codes
 # and its min/max statistics let a one-country query skip the others.
@@ -76,6 +82,7 @@ class FileEntry:
 class Manifest:
     files: dict[str, FileEntry] = field(default_factory=dict)
     generation: int = 0
+    revisions: list[str] = field(default_factory=list)  # the revision log's parts, oldest first
 
     def live_parts(self) -> list[str]:
         return sorted(p for e in self.files.values() for p in e.parts)
@@ -138,7 +145,8 @@ class Store:
             try:
                 raw = json.loads(self.manifest_path.read_text(encoding="utf-8"))
                 files = {k: FileEntry(**v) for k, v in raw["files"].items()}
-                manifest = Manifest(files=files, generation=int(raw.get("generation", 0)))
+                revisions = [str(p) for p in raw.get("revisions", [])]
+                manifest = Manifest(files=files, generation=int(raw.get("generation", 0)), revisions=revisions)
             except (ValueError, KeyError, TypeError) as exc:
                 raise StoreError(f"{self.manifest_path}: the store's manifest cannot be read ({exc})") from None
         self._replay(manifest)
@@ -156,25 +164,42 @@ class Store:
                 generation = int(record["generation"])
                 if generation <= manifest.generation:
                     continue  # already in the manifest (the run was killed between rewrite and removal)
-                if record.get("entry") is None:
-                    manifest.files.pop(str(record["path"]), None)
-                else:
-                    manifest.files[str(record["path"])] = FileEntry(**record["entry"])
+                changes = record.get("changes", [record])
+                for change in changes:
+                    if change.get("entry") is None:
+                        manifest.files.pop(str(change["path"]), None)
+                    else:
+                        manifest.files[str(change["path"])] = FileEntry(**change["entry"])
+                manifest.revisions.extend(str(p) for p in record.get("revisions", []))
                 manifest.generation = generation
             except (ValueError, KeyError, TypeError) as exc:
                 raise StoreError(f"{self.journal_path}: line {number} cannot be read ({exc})") from None
 
     def commit_entry(self, manifest: Manifest, path: str, entry: FileEntry | None) -> None:
-        """Set (or, with None, remove) one file's entry, durably: one line appended to the journal.
+        """Set (or, with None, remove) one file's entry, durably: see :meth:`commit`."""
+        self.commit(manifest, {path: entry})
 
-        The entry's parts must already be durable. Cheap whatever the manifest's size; :meth:`save_manifest`
-        folds the journal into the manifest at the end of a run."""
-        if entry is None:
-            manifest.files.pop(path, None)
-        else:
-            manifest.files[path] = entry
+    def commit(
+        self, manifest: Manifest, changes: dict[str, FileEntry | None], revisions: list[str] | None = None
+    ) -> None:
+        """Set (or, with None, remove) some files' entries and add revision-log parts, durably and together: one
+        line appended to the journal.
+
+        The entries' parts and the log parts must already be durable. Cheap whatever the manifest's size;
+        :meth:`save_manifest` folds the journal into the manifest at the end of a run."""
+        for path, entry in changes.items():
+            if entry is None:
+                manifest.files.pop(path, None)
+            else:
+                manifest.files[path] = entry
+        manifest.revisions.extend(revisions or [])
         manifest.generation += 1
-        record = {"generation": manifest.generation, "path": path, "entry": None if entry is None else asdict(entry)}
+        record: dict[str, object] = {
+            "generation": manifest.generation,
+            "changes": [{"path": p, "entry": None if e is None else asdict(e)} for p, e in changes.items()],
+        }
+        if revisions:
+            record["revisions"] = list(revisions)
         line = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
         self.root.mkdir(parents=True, exist_ok=True)
         new = not self.journal_path.exists()
@@ -192,6 +217,7 @@ class Store:
             "format": FORMAT_VERSION,
             "generation": manifest.generation,
             "files": {k: asdict(v) for k, v in sorted(manifest.files.items())},
+            "revisions": manifest.revisions,
         }
         atomic_write_bytes(self.manifest_path, json.dumps(payload, indent=1, ensure_ascii=False).encode("utf-8"))
         if self.journal_path.exists():
@@ -224,6 +250,40 @@ class Store:
             written.append(rel.as_posix())
         return written
 
+    def write_revisions(self, log: pd.DataFrame) -> str:
+        """Write one immutable part of the revision log (durably); return its path relative to the root."""
+        import pyarrow.parquet as pq
+
+        from rankings import revisions
+
+        rel = Path(REVISIONS) / f"{uuid.uuid4().hex}.parquet"
+        dest = self.root / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        try:
+            pq.write_table(revisions.to_arrow(log), tmp, compression="zstd")
+            with tmp.open("rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, dest)
+            _fsync_dir(dest.parent)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        return rel.as_posix()
+
+    def read_revisions(self, manifest: Manifest) -> pd.DataFrame:
+        """The whole revision log, oldest first."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from rankings import revisions
+
+        if not manifest.revisions:
+            return revisions.empty()
+        tables = [pq.read_table(self.root / p) for p in manifest.revisions]
+        return revisions.conform(pa.concat_tables(tables).to_pandas())
+
     def read_parts(self, parts: list[str], columns: list[str] | None = None) -> pd.DataFrame:
         import pyarrow.parquet as pq
 
@@ -238,18 +298,18 @@ class Store:
 
     def collect_garbage(self, manifest: Manifest) -> int:
         """Delete part files (and leftovers of killed runs) that the manifest does not reference."""
-        live = {str(self.root / p) for p in manifest.live_parts()}
+        live = {str(self.root / p) for p in [*manifest.live_parts(), *manifest.revisions]}
         removed = 0
-        base = self.root / PARTS
-        if not base.exists():
-            return 0
-        for path in base.rglob("*"):
-            if path.is_file() and str(path) not in live:
-                path.unlink(missing_ok=True)
-                removed += 1
-        for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-            with contextlib.suppress(OSError):
-                d.rmdir()
+        for base in (self.root / PARTS, self.root / REVISIONS):
+            if not base.exists():
+                continue
+            for path in base.rglob("*"):
+                if path.is_file() and str(path) not in live:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            for d in sorted((p for p in base.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+                with contextlib.suppress(OSError):
+                    d.rmdir()
         for tmp in self.root.glob(f".{MANIFEST}.*.tmp"):
             tmp.unlink(missing_ok=True)
         return removed

@@ -152,10 +152,10 @@ def test_a_crash_between_parts_and_manifest_keeps_the_old_data(un_csv, tmp_path,
     before = store_bytes(processed)
     un_csv([DK])  # a changed file whose new parts get written, then the run dies before committing
 
-    def crash(self, manifest, path, entry):
+    def crash(self, manifest, changes, revisions=None):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Store, "commit_entry", crash)
+    monkeypatch.setattr(Store, "commit", crash)
     with pytest.raises(KeyboardInterrupt):
         ingest.ingest(path.parent, processed)
     monkeypatch.undo()
