@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rankings import charts, compare, i18n, metadata, selection, ui
+from rankings import charts, compare, i18n, metadata, overview, selection, ui
 
 ui.page()
 
@@ -110,6 +110,10 @@ def _analysis(
             "tie_note": t("column.tie_note"),
         }
     )
+    notes = overview.revision_notes(view.rows, lang)
+    if (notes != "").any():
+        out["table"][t("revision.column")] = notes.to_numpy()
+    out["revised"] = overview.revised_figures(view.rows, lang)
     out["parts"] = parts = compare.sub_indicators(source, indicator, set(rows["indicator"]))
     if parts and iso3 in set(view.rows["iso3"]):
         leader_name = country_names.get(view.leader_iso3, view.leader_iso3)
@@ -191,6 +195,8 @@ if view.not_assessed:
     )
 if src and src.ranked_among:
     st.caption(t("compare.ranked_among", among=src.ranked_among_in(lang).rstrip(".")))
+if analysis.get("revised"):
+    st.caption(analysis["revised"])
 
 st.subheader(t("compare.rank_in_group"))
 st.dataframe(analysis["table"], hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rankings import fetch, i18n, metadata, ui, uploads
+from rankings import fetch, i18n, metadata, revisions, ui, uploads
 from rankings.text import inert
 
 ui.page()
@@ -15,7 +15,8 @@ st.title(t("data.title"))
 ui.demo_notice()
 
 files = ui.data("stored_files")
-tabs = st.tabs([t(f"data.tab.{name}") for name in ("files", "coverage", "upload", "indicators", "sources", "download")])
+names = ("files", "coverage", "revisions", "upload", "indicators", "sources", "download")
+tabs = st.tabs([t(f"data.tab.{name}") for name in names])
 
 with tabs[0]:
     if files.empty:
@@ -69,6 +70,20 @@ with tabs[1]:
         st.dataframe(ui.table(coverage), hide_index=True, width="stretch")
 
 with tabs[2]:
+    st.markdown(t("data.revisions.intro"))
+    log = ui.data("revisions")
+    if log.empty:
+        st.info(t("data.revisions.none"), icon=":material/check:")
+    else:
+        editions = log[["source", "edition"]].drop_duplicates()
+        st.markdown(
+            t("data.revisions.count", n=i18n.integer(len(log), lang), editions=i18n.integer(len(editions), lang))
+        )
+        shown_log = ui.memo("data.revisions", lambda *_: revisions.table(log, lang), len(log), lang)
+        st.dataframe(shown_log, hide_index=True, width="stretch")
+        ui.downloads({"revisions": log}, "revisions", key="revisions")
+
+with tabs[3]:
     if not ui.allowed("admin"):
         st.info(t("data.upload.admin"), icon=":material/lock:")
     else:
@@ -140,7 +155,7 @@ with tabs[2]:
                         st.error(inert(f"{result.path}: {result.message}"))
                     ui.forget_cached_data()
 
-with tabs[3]:
+with tabs[4]:
     indicators = ui.data("indicator_metadata")
     sources = sorted(indicators["source"].unique())
     chosen_source = st.selectbox(
@@ -172,12 +187,12 @@ with tabs[3]:
             width="stretch",
         )
 
-with tabs[4]:
+with tabs[5]:
     for src in metadata.sources().values():
         st.markdown(f"**{src.title_in(lang)}** — {src.publisher}")
         st.caption(t("data.source", citation=src.cite(), licence=src.licence, download=src.download, url=src.url))
 
-with tabs[5]:
+with tabs[6]:
     st.markdown(t("data.download"))
     ui.downloads(
         {

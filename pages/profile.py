@@ -40,6 +40,16 @@ def _view(iso3: str, name: str, lang: str) -> dict[str, object]:
         "table": profile.all_figures(observations, lang),
         "download": profile.figures_for_download(observations, lang),
         "citations": profile.citations(observations, lang),
+        "revised": overview.revised_figures(observations.assign(iso3=iso3, entity=name), lang),
+        "latest_revised": {
+            c.source: overview.revised_figures(
+                observations[(observations["source"] == c.source) & (observations["edition"] == c.edition)].assign(
+                    iso3=iso3, entity=name
+                ),
+                lang,
+            )
+            for c in cards
+        },
     }
 
 
@@ -91,9 +101,13 @@ for card in cards:
         latest = view["latest"][card.source]
         st.markdown(t("profile.edition", edition=card.edition, period=card.reference_period))
         st.dataframe(latest, hide_index=True, width="stretch")
+        if view["latest_revised"][card.source]:
+            st.caption(view["latest_revised"][card.source])
     st.caption(t("source.cite", citation=source.cite(card.edition), licence=source.licence))
 
 st.subheader(t("profile.every_figure"))
+if view["revised"]:
+    st.caption(view["revised"])
 st.dataframe(view["table"], hide_index=True, width="stretch")
 ui.downloads({"figures": view["download"], "sources": view["citations"]}, f"profile-{iso3}", key="profile")
 st.subheader(t("profile.citations"))

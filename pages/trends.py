@@ -106,6 +106,9 @@ fig = ui.memo(
     lang,
 )  # built once per store version and choice: a rerun with nothing changed reuses it
 ui.chart_with_data(fig, data, f"trend-{source}-{measure}", key="trend")
+revised = overview.revised_figures(data, lang)
+if revised:
+    st.caption(revised)
 missing = [e for e in published if e not in editions]
 if missing:
     st.caption(t("trends.not_loaded", editions=", ".join(map(str, missing))))

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from rankings import i18n
+from rankings import i18n, metadata, revisions
 
 # Every figure is drawn on plotly_white. Set as plotly's default template, it is attached to each new figure
 # without being validated again; naming it in each figure's layout cost ~20 ms per figure, more than the rest
@@ -117,6 +117,26 @@ def _colours(iso3s: list[str], focus: str) -> dict[str, str]:
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 
 
+def _trend_customdata(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per point: reference period, countries assessed, and the revision note of a revised figure (else "")."""
+    out = rows[["reference_period"]].copy()
+    out["assessed"] = rows["assessed"] if "assessed" in rows.columns else None
+    out = out.astype(object).fillna("–")
+    notes = []
+    for _, row in rows.iterrows():
+        text = revisions.note(row, _decimals_of(row), lang) if "revised_at" in rows.columns else None
+        notes.append(f"<br>{i18n.REVISED} {text}" if text else "")
+    out["revision"] = notes
+    return out
+
+
+def _decimals_of(row: pd.Series) -> int:
+    try:
+        return metadata.indicator(str(row["source"]), str(row["indicator"])).decimals
+    except KeyError:
+        return 2
+
+
 def trend(
     data: pd.DataFrame,
     *,
@@ -160,12 +180,10 @@ def trend(
                     "dash": DASHES[indicators.index(ind) % len(DASHES)],
                 },
                 marker={"size": 9 if is_focus else 7, "symbol": symbols, "color": colours[iso3]},
-                customdata=rows[["reference_period", "assessed"]].astype(object).fillna("–")
-                if "assessed" in rows.columns
-                else rows[["reference_period"]].assign(assessed="–").astype(object).fillna("–"),
+                customdata=_trend_customdata(rows, lang),
                 hovertemplate=f"<b>{name}</b><br>{x_title} %{{x}}<br>{y_word} %{{y}}<br>"
                 + t("chart.hover.period_assessed", lang)
-                + "<extra></extra>",
+                + "%{customdata[2]}<extra></extra>",
             )
         )
     for edition, note in notes:
@@ -209,6 +227,8 @@ def ranked_bars(
     rows = rows.sort_values("value", ascending=True)
     colours = [FOCUS if c == focus else "#4C78A8" for c in rows["iso3"]]
     text = [i18n.number(v, lang, decimals) for v in rows["value"]]
+    if "revised_at" in rows.columns:  # a figure the publisher revised carries the mark
+        text = [f"{v} {i18n.REVISED}" if pd.notna(r) else v for v, r in zip(text, rows["revised_at"], strict=True)]
     fig = go.Figure(
         go.Bar(
             x=rows["value"],

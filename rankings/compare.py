@@ -8,7 +8,7 @@ import pandas as pd
 
 from rankings import countries, i18n, metadata
 from rankings.model import competition_rank
-from rankings.overview import entity_name, format_value, ordinal
+from rankings.overview import MARK, entity_name, format_value, ordinal
 
 
 @dataclass
@@ -64,6 +64,10 @@ def group_view(
     scored["group_count"] = len(scored)
     tied = scored["group_rank"].duplicated(keep=False)
     scored["value_text"] = [format_value(v, None, decimals, lang=lang) for v in scored["value"]]
+    if "revised_at" in scored.columns:  # a figure the publisher revised carries the mark
+        scored["value_text"] = [
+            f"{v} {MARK}" if pd.notna(r) else v for v, r in zip(scored["value_text"], scored["revised_at"], strict=True)
+        ]
     tie_note = i18n.t("compare.tied", lang, decimals=decimals)
 
     def label(row: pd.Series, is_tied: bool) -> str:

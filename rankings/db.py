@@ -11,6 +11,7 @@ share one). The views:
   headline one (an edition may also carry other periods, e.g. DESI recalculates earlier years); which period that
   is, is worked out once per store version into the table ``headline_periods``. Its rows carry the marker of a
   revised figure (``revised_at``, ``was_value``, ``was_value_status``, ``was_decimals``: null unless revised);
+- ``marked``: ``observations`` with those markers;
 - ``revisions``: the revision log (:mod:`rankings.revisions`), and ``revised``: per figure its latest revision
   (``changed`` records only), which the marker comes from when the figure still has the value it was revised to;
 - ``submissions``, ``questions``, ``answers``, ``survey_flags``, ``decisions``: the survey store
@@ -154,12 +155,11 @@ def _build(root: Path) -> duckdb.DuckDBPyConnection:
         GROUP BY o.source, o.edition, o.indicator
         """
     )
+    con.execute(f"CREATE VIEW marked AS SELECT o.*, {MARKER} FROM observations o {REVISED_JOIN}")
     con.execute(
-        f"""
+        """
         CREATE VIEW headline AS
-        SELECT o.*, {MARKER}
-        FROM observations o JOIN headline_periods USING (source, edition, indicator, reference_period)
-        {REVISED_JOIN}
+        SELECT m.* FROM marked m JOIN headline_periods USING (source, edition, indicator, reference_period)
         """
     )
     _survey_views(con, root)

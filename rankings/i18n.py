@@ -36,6 +36,7 @@ FALLBACK_LANGUAGE = "en"
 CATALOGUE = Path(__file__).parent / "reference" / "messages.yaml"
 DEFAULT_APP_CONFIG = Path(__file__).resolve().parents[1] / "config" / "app.yaml"
 MISSING = "–"  # an en dash for a value that is not there, in both languages
+REVISED = "✎"  # beside a figure the publisher revised after it was first stored
 
 
 class LanguageError(ValueError):

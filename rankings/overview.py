@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from rankings import i18n, metadata
+from rankings import i18n, metadata, revisions
 
 
 def ordinal(n: int, lang: str = "en") -> str:
@@ -35,6 +35,57 @@ def entity_name(iso3: object, entity: object, lang: str) -> str:
         if is_iso3(iso3):
             return i18n.country(iso3, lang)
     return str(entity)
+
+
+MARK = i18n.REVISED  # beside a figure the publisher revised after it was first stored
+
+
+def revision_note(row: object, fallback: int = 2, lang: str = "en") -> str | None:
+    """``revised by the publisher (stored 8 December 2026); previously 0.97170`` for a row whose figure was revised
+    (the marker columns of the store's ``headline`` and ``marked`` views), else None."""
+    return revisions.note(row, fallback, lang)
+
+
+def revision_notes(rows: pd.DataFrame, lang: str = "en") -> pd.Series:
+    """:func:`revision_note` for every row ("" where the figure was not revised), in the row's indicator's
+    precision when the file printed none."""
+    if rows.empty or "revised_at" not in rows.columns or rows["revised_at"].isna().all():
+        return pd.Series("", index=rows.index, dtype=object)
+    out = []
+    for _, row in rows.iterrows():
+        if pd.isna(row["revised_at"]):
+            out.append("")
+            continue
+        try:
+            fallback = metadata.indicator(str(row["source"]), str(row["indicator"])).decimals
+        except KeyError:
+            fallback = 2
+        out.append(revision_note(row, fallback, lang) or "")
+    return pd.Series(out, index=rows.index, dtype=object)
+
+
+def revised_figures(rows: pd.DataFrame, lang: str = "en", limit: int = 12) -> str | None:
+    """One caption naming the revised figures among ``rows`` (the first ``limit``), else None: ``✎ Revised by
+    the publisher after it was first stored: Denmark, E-Government Index 2022: revised on ...; previously 0.97170
+    (now 0.97210).``"""
+    notes = revision_notes(rows, lang)
+    revised = rows[notes != ""]
+    if revised.empty:
+        return None
+    figures = []
+    for (_, row), note in zip(revised.head(limit).iterrows(), notes[notes != ""].head(limit), strict=True):
+        try:
+            ind = metadata.indicator(str(row["source"]), str(row["indicator"]))
+            title, fallback = ind.title, ind.decimals
+        except KeyError:
+            title, fallback = str(row["indicator"]), 2
+        now = format_value(_num(row["value"]), _int(row["decimals"]), fallback, lang)
+        entity = entity_name(row.get("iso3"), row["entity"], lang) if "entity" in row else ""
+        figures.append(
+            i18n.t("revision.figure", lang, entity=entity, indicator=title, edition=row["edition"], note=note, now=now)
+        )
+    more = f" … (+{len(revised) - limit})" if len(revised) > limit else ""
+    return i18n.t("revision.caption", lang, figures="; ".join(figures) + more)
 
 
 @dataclass
@@ -67,6 +118,7 @@ class Card:
     history: pd.DataFrame = field(default_factory=pd.DataFrame)
     headline: str = ""
     lang: str = "en"
+    revision: str | None = None  # the latest edition's figure was revised after it was first stored
 
 
 def _num(x: object) -> float | None:
@@ -109,6 +161,7 @@ def build_cards(series: pd.DataFrame, iso3: str, lang: str = "en") -> list[Card]
         if row is not None and row["value_status"] == "published":
             card.value = _num(row["value"])
             card.value_text = format_value(card.value, _int(row["decimals"]), indicator.decimals, lang)
+            card.revision = revision_note(row, indicator.decimals, lang)
             card.rank = _int(row["rank"])
             card.rank_official = bool(row["rank_official"]) if not pd.isna(row["rank_official"]) else True
             card.status = "ranked" if card.rank is not None else "unranked"

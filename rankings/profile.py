@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rankings import i18n, metadata, peer_groups
-from rankings.overview import format_value
+from rankings.overview import MARK, format_value, revision_notes
 
 SHOWN_GROUPS = ("nordic_baltic", "mr_digital", "eu", "oecd", "digital_nations")
 
@@ -43,13 +43,16 @@ def _rank_text(rank: object, official: object, lang: str) -> str:
 
 
 def _texts(rows: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
-    """Value and rank of each row as text (a loop over plain columns: iterrows would build a Series per row)."""
+    """Value and rank of each row as text (a loop over plain columns: iterrows would build a Series per row); a
+    revised value carries the mark."""
     values = [
         _value_text(*cells, lang)
         for cells in zip(
             rows["source"], rows["indicator"], rows["value_status"], rows["value"], rows["decimals"], strict=True
         )
     ]
+    if "revised_at" in rows.columns:
+        values = [f"{v} {MARK}" if pd.notna(r) else v for v, r in zip(values, rows["revised_at"], strict=True)]
     ranks = [_rank_text(r, o, lang) for r, o in zip(rows["rank"], rows["rank_official"], strict=True)]
     return values, ranks
 
@@ -64,9 +67,19 @@ def latest_table(observations: pd.DataFrame, source: str, edition: int, lang: st
     # The headline period of each indicator: the widest or latest label, as the store's headline view does.
     rows = rows.sort_values(["indicator", "reference_period"]).groupby("indicator").tail(1)
     values, ranks = _texts(rows, lang)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         dict(zip(columns, [rows["indicator_title"].fillna(rows["indicator"]), values, ranks], strict=True))
     )
+    return _with_revisions(table, rows, lang)
+
+
+def _with_revisions(table: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``table`` with a column saying when and from what each revised figure of ``rows`` was revised (only when
+    one was)."""
+    notes = revision_notes(rows, lang)
+    if (notes != "").any():
+        table[i18n.t("revision.column", lang)] = notes.to_numpy()
+    return table
 
 
 def _titles(lang: str) -> dict[str, str]:
@@ -89,7 +102,8 @@ def all_figures(observations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         ranks,
         observations["source_file"],
     ]
-    return pd.DataFrame({i18n.column(n, lang): d for n, d in zip(names, data, strict=True)})
+    table = pd.DataFrame({i18n.column(n, lang): d for n, d in zip(names, data, strict=True)})
+    return _with_revisions(table, observations, lang)
 
 
 def figures_for_download(observations: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -110,6 +124,10 @@ def figures_for_download(observations: pd.DataFrame, lang: str = "en") -> pd.Dat
             "rank": observations["rank"],
             "rank_official": observations["rank_official"],
             "source_file": observations["source_file"],
+            **{
+                c: observations[c] if c in observations.columns else pd.NA
+                for c in ("revised_at", "was_value", "was_value_status", "was_decimals")
+            },
         }
     )
 

@@ -103,7 +103,8 @@ HEADLINE_CARDS = """
 HEADLINE_SERIES = """
     SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator, h.value, h.value_status,
            h.decimals, h.rank, h.rank_official,
-           count(h.rank) OVER (PARTITION BY h.source, h.edition) AS assessed
+           count(h.rank) OVER (PARTITION BY h.source, h.edition) AS assessed,
+           h.revised_at, h.was_value, h.was_value_status, h.was_decimals
     FROM headline h JOIN sources s ON s.source = h.source AND s.headline_indicator = h.indicator
     WHERE NOT h.is_aggregate
 """
@@ -154,7 +155,7 @@ def trend(
         f"""
         SELECT h.source, h.edition, h.reference_period, h.iso3, h.entity, h.indicator,
                coalesce(i.title, h.indicator) AS indicator_title, h.value, h.value_status, h.decimals,
-               h.rank, h.rank_official, a.assessed
+               h.rank, h.rank_official, a.assessed, h.revised_at, h.was_value, h.was_value_status, h.was_decimals
         FROM headline h
         LEFT JOIN indicators i USING (source, indicator)
         LEFT JOIN assessed_summary a USING (source, edition, indicator)
@@ -291,8 +292,9 @@ def country_observations(iso3: str, processed: Path | str = DEFAULT_PROCESSED) -
     return db.query(
         """
         SELECT o.source, o.edition, o.reference_period, o.indicator, i.title AS indicator_title, o.value,
-               o.value_status, o.decimals, o.rank, o.rank_official, o.source_file
-        FROM observations o LEFT JOIN indicators i USING (source, indicator)
+               o.value_status, o.decimals, o.rank, o.rank_official, o.source_file,
+               o.revised_at, o.was_value, o.was_value_status, o.was_decimals
+        FROM marked o LEFT JOIN indicators i USING (source, indicator)
         WHERE o.iso3 = ? ORDER BY o.source, o.indicator, o.edition
         """,
         [iso3],

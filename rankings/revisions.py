@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from rankings import metadata, model
+from rankings import i18n, metadata, model
 
 SCHEMA = pa.schema(
     [
@@ -222,3 +222,72 @@ def describe(record: pd.Series) -> str:
     if record["change"] != "changed":
         line += f" ({record['change']})"
     return line
+
+
+def _localised_value(value: object, status: object, decimals: object, fallback: int, lang: str) -> str:
+    if status is None or pd.isna(status):  # type: ignore[call-overload]
+        return i18n.MISSING
+    if status != "published" or pd.isna(value):  # type: ignore[call-overload]
+        return i18n.t(f"status.{status}", lang)
+    places = fallback if pd.isna(decimals) else int(decimals)  # type: ignore[call-overload]
+    return i18n.number(float(value), lang, places)  # type: ignore[arg-type]
+
+
+def _localised_rank(rank: object, official: object, lang: str) -> str:
+    if pd.isna(rank):  # type: ignore[call-overload]
+        return i18n.MISSING
+    text = i18n.integer(int(rank), lang)  # type: ignore[call-overload]
+    return text if official else i18n.t("profile.rank.computed", lang, rank=text)
+
+
+def table(log: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The log as the Data page shows it: one row per revised figure, newest first, in ``lang``."""
+    names = (
+        "revised_at", "ranking", "edition", "reference period", "country", "indicator", "change",
+        "old value", "new value", "old rank", "new rank", "old file", "new file",
+    )  # fmt: skip
+    columns = [i18n.column(n, lang) for n in names]
+    if log.empty:
+        return pd.DataFrame(columns=columns)
+    sources = metadata.sources()
+    indicators = metadata.indicators()
+    rows = []
+    for r in log.itertuples(index=False):
+        ind = indicators.get((r.source, r.indicator))
+        fallback = ind.decimals if ind else 2
+        who = i18n.country(r.iso3, lang) if isinstance(r.iso3, str) and lang != "en" else str(r.entity)
+        rows.append(
+            [
+                i18n.date(_date(r.revised_at), lang, "medium"),
+                sources[r.source].title_in(lang) if r.source in sources else r.source,
+                int(r.edition),
+                r.reference_period,
+                who,
+                ind.title if ind else r.indicator,
+                i18n.t(f"revision.change.{r.change}", lang),
+                _localised_value(r.old_value, r.old_value_status, r.old_decimals, fallback, lang),
+                _localised_value(r.new_value, r.new_value_status, r.new_decimals, fallback, lang),
+                _localised_rank(r.old_rank, r.old_rank_official, lang),
+                _localised_rank(r.new_rank, r.new_rank_official, lang),
+                f"{r.old_file} ({str(r.old_sha256)[:12]})",
+                f"{r.new_file} ({str(r.new_sha256)[:12]})",
+            ]
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _date(stamp: object) -> object:
+    import datetime
+
+    return datetime.date.fromisoformat(str(stamp)[:10])
+
+
+def note(row: object, fallback: int = 2, lang: str = "en") -> str | None:
+    """``revised by the publisher (stored 8 December 2026); previously 0.97170`` for a row (a Series or dict with
+    the marker columns of the store's ``headline`` and ``marked`` views) whose figure was revised, else None."""
+    get = getattr(row, "get", None)
+    revised_at = get("revised_at") if get else None
+    if revised_at is None or pd.isna(revised_at):
+        return None
+    was = _localised_value(get("was_value"), get("was_value_status"), get("was_decimals"), fallback, lang)
+    return i18n.t("revision.note", lang, date=i18n.date(_date(revised_at), lang), was=was)  # type: ignore[arg-type]

@@ -43,6 +43,9 @@ class Published:
     value: float
     entity: str
     is_demo: bool = False
+    # The figure as it stands now; when the publisher revised it after it was first stored, when and from what.
+    revised_at: str | None = None
+    was_value: float | None = None
 
 
 Lookup = Callable[[str, str, str, int | None], Published | None]  # (source, indicator, iso3, edition) -> figure
@@ -179,10 +182,14 @@ def contradictions(q: Question, value: Any, meta: Meta, lookup: Lookup) -> list[
         ind = metadata.indicators().get((m.source, m.indicator))
         title = source.title if source else m.source
         demo = " (demo data: a fictitious figure)" if figure.is_demo else ""
+        revised = ""
+        if figure.revised_at:
+            was = "no value" if figure.was_value is None else _format(figure.was_value, m.source, m.indicator)
+            revised = f"; the publisher revised this figure, stored {figure.revised_at[:10]} (previously {was})"
         out.append(
             f"{q.question_id} answers {show(value)!r}, but the {title} {figure.edition} gives {meta.country_name} "
             f"{ind.short if ind else m.indicator} {_format(figure.value, m.source, m.indicator)} "
-            f"({ind.unit if ind else ''}, reference period {figure.reference_period}){demo}: {m.why}. "
+            f"({ind.unit if ind else ''}, reference period {figure.reference_period}{revised}){demo}: {m.why}. "
             f"Check which is right (mapping {m.id})"
         )
     return out
@@ -190,13 +197,16 @@ def contradictions(q: Question, value: Any, meta: Meta, lookup: Lookup) -> list[
 
 def published_lookup(processed: Path | str) -> Lookup:
     """A lookup of published figures in the store at ``processed`` (memoised for one check)."""
+    import pandas as pd
+
     from rankings import db
 
     @cache
     def lookup(source: str, indicator: str, iso3: str, edition: int | None) -> Published | None:
         df = db.query(
             """
-            SELECT h.edition, h.reference_period, h.value, h.entity, coalesce(m.is_demo, false) AS is_demo
+            SELECT h.edition, h.reference_period, h.value, h.entity, coalesce(m.is_demo, false) AS is_demo,
+                   h.revised_at, h.was_value
             FROM headline h LEFT JOIN manifest m ON m.path = h.source_file
             WHERE h.source = ? AND h.indicator = ? AND h.iso3 = ? AND h.value IS NOT NULL
               AND (CAST(? AS INTEGER) IS NULL OR h.edition = CAST(? AS INTEGER))
@@ -217,6 +227,8 @@ def published_lookup(processed: Path | str) -> Lookup:
             float(r["value"]),
             str(r["entity"]),
             bool(r["is_demo"]),
+            None if pd.isna(r["revised_at"]) else str(r["revised_at"]),
+            None if pd.isna(r["was_value"]) else float(r["was_value"]),
         )
 
     return lookup
