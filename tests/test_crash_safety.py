@@ -188,6 +188,78 @@ def test_sigkill_at_random_points_leaves_each_file_old_or_new_and_the_next_run_c
     )
 
 
+def revise(path: Path, version: int) -> str:
+    """A publisher's corrected version of a UN CSV: its first country's EGDI reads differently in each version."""
+    lines = path.read_bytes().split(b"\n")
+    cells = lines[1].split(b",")
+    cells[-5] = f"0.{40000 + version:05d}".encode()  # E-Government Index (the name may hold a comma: count back)
+    lines[1] = b",".join(cells)
+    path.write_bytes(b"\n".join(lines))
+    return sha256_of(path)
+
+
+def test_sigkill_while_a_revision_is_committed_leaves_its_log_and_its_parts_together(tmp_path):
+    """Issue 15: the revision log is written in the same commit as the new parts, so a kill at any moment leaves
+    both (the corrected file is stored and its revision logged, once) or neither."""
+    raw = tmp_path / "raw"
+    write_demo(raw)
+    if REALDATA.is_dir():
+        shutil.copytree(REALDATA, raw / "official", ignore=shutil.ignore_patterns("README*"))
+        for path in (raw / "official").rglob("*"):
+            path.chmod(0o644 if path.is_file() else 0o755)
+        changing = sorted((raw / "official/un-egov").glob("*.csv"))[-1]
+    else:  # an official copy of a demo file (the demo files are then skipped)
+        changing = raw / "official" / "EGOV_DATA_2022.csv"
+        changing.parent.mkdir(parents=True)
+        changing.write_bytes((raw / "demo/un_egov/DEMO_EGOV_DATA_2022.csv").read_bytes())
+        revise(changing, 0)  # no longer the demo file's bytes
+    processed = tmp_path / "processed"
+    commits, total = run_watching(ingest_cmd(raw, processed), processed / "manifest.json")
+    rel = changing.relative_to(raw).as_posix()
+    rng = random.Random(SEED + 15)
+    took = [c.seconds - (commits[i - 1].seconds if i else 0.0) for i, c in enumerate(commits)]
+    where = next(i for i, c in enumerate(commits) if c.path == rel)
+    # Kills just before and during the corrected file, well after it, and at random points of the run.
+    points = [(where, 0.2 * took[where]), (where, 0.6 * took[where]), (max(0, where - 1), 0.9 * took[where - 1])]
+    points.append((where + 2, 0.5 * took[where + 2]) if where + 2 < len(commits) else (where, 3 * took[where]))
+    points += [(k, rng.uniform(0.1, 0.9) * took[k]) for k in (rng.randrange(len(commits)) for _ in range(2))]
+
+    logged: list[str] = []  # the corrected versions, each logged once when its run completed
+    outcomes = []
+    for version, (after, into) in enumerate(points, start=1):
+        sha = revise(changing, version)
+        killed, _committed = kill_during([*ingest_cmd(raw, processed), "--force"], processed, after, into)
+        check_store(processed)
+        store = Store(processed)
+        manifest = store.load_manifest()
+        log = store.read_revisions(manifest)  # every log part the manifest lists opens whole
+        stored = manifest.files[rel].stored_sha256
+        assert stored in {sha, *logged[-1:]} or (not logged and stored is not None), (stored, sha)
+        assert int((log["new_sha256"] == sha).sum()) == (1 if stored == sha else 0), (version, after, into)
+        for earlier in logged:
+            assert int((log["new_sha256"] == earlier).sum()) == 1
+        assert {p.relative_to(processed).as_posix() for p in (processed / "revisions").glob("*.parquet")} >= set(
+            manifest.revisions
+        )
+        outcomes.append((after, round(into, 2), killed, stored == sha))
+
+        done = subprocess.run(ingest_cmd(raw, processed), env=ENV, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert ("revised: 1 figure changed" in done.stdout) is (stored != sha), done.stdout
+        logged.append(sha)
+        log = Store(processed).read_revisions(Store(processed).load_manifest())
+        assert int((log["new_sha256"] == sha).sum()) == 1
+        assert orphans(processed) == set()
+        assert {p.relative_to(processed).as_posix() for p in (processed / "revisions").glob("*")} == set(
+            Store(processed).load_manifest().revisions
+        )  # no unreferenced log part left behind
+    db.reset()
+    assert db.query("SELECT count(*) AS n FROM revisions", processed=processed)["n"].iloc[0] == len(points)
+    db.reset()
+    assert any(both for *_, both in outcomes) and not all(both for *_, both in outcomes), outcomes
+    print(f"\nrevision kills over a {total:.1f} s run (files done, s into the next, killed, logged): {outcomes}")
+
+
 # ---------------------------------------------------------------------------------------------------- surveys
 
 SYNC = [sys.executable, "-m", "rankings", "survey", "sync"]

@@ -84,3 +84,41 @@ def test_an_ingest_leaves_one_manifest_and_no_journal(tmp_path: Path, un_csv) ->
     processed = Store(tmp_path / "processed")
     assert processed.manifest_path.exists() and not processed.journal_path.exists()
     assert {e.status for e in processed.load_manifest().files.values()} == {"stored"}
+
+
+# --- The revision log: committed with the parts it belongs to (issue 15) ----------------------------------------
+def test_one_commit_sets_and_removes_entries_and_adds_log_parts_together(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    manifest = store.load_manifest()
+    store.commit_entry(manifest, "old.csv", _entry("old.csv", 1))
+    store.commit(manifest, {"new.csv": _entry("new.csv", 2), "old.csv": None}, ["revisions/r1.parquet"])
+    assert len(store.journal_path.read_text().splitlines()) == 2  # one line for the three changes
+    seen = store.load_manifest()
+    assert set(seen.files) == {"new.csv"} and seen.revisions == ["revisions/r1.parquet"]
+    store.save_manifest(manifest)
+    store.commit(manifest, {"new.csv": _entry("new.csv", 3)}, ["revisions/r2.parquet"])
+    seen = store.load_manifest()  # the manifest's log parts, then the journal's
+    assert seen.revisions == ["revisions/r1.parquet", "revisions/r2.parquet"] and seen.files["new.csv"].rows == 3
+
+
+def test_a_torn_commit_adds_neither_its_entry_nor_its_log_part(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    manifest = store.load_manifest()
+    store.commit_entry(manifest, "a.csv", _entry("a.csv", 1))
+    whole = store.journal_path.read_bytes()
+    store.commit(manifest, {"a.csv": _entry("a.csv", 2)}, ["revisions/r1.parquet"])
+    line = store.journal_path.read_bytes()[len(whole) :]
+    for cut in (1, len(line) // 2, len(line) - 1):  # a kill at any byte of the append
+        store.journal_path.write_bytes(whole + line[:cut])
+        seen = store.load_manifest()
+        assert (seen.files["a.csv"].rows, seen.revisions) == (1, [])
+
+
+def test_unreferenced_log_parts_are_collected_and_referenced_ones_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    (tmp_path / "revisions").mkdir()
+    for name in ("kept.parquet", "orphan.parquet", ".half.parquet.tmp"):
+        (tmp_path / "revisions" / name).write_bytes(b"x")
+    manifest = store_mod.Manifest(revisions=["revisions/kept.parquet"])
+    assert store.collect_garbage(manifest) == 2
+    assert [p.name for p in (tmp_path / "revisions").iterdir()] == ["kept.parquet"]

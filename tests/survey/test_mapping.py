@@ -99,3 +99,33 @@ def test_the_documentation_covers_every_rule_mapping_and_option():
                     assert flag in DOC, f"survey {name} {flag}"
     for view in ("submissions", "questions", "answers", "survey_flags", "decisions"):
         assert f"| `{view}` |" in DOC
+
+
+def test_a_revised_figure_is_checked_as_it_stands_now_and_the_flag_says_it_was_revised(tmp_path, workbook):
+    """The store's current figure counts; the flag names the revision and the value it replaced."""
+    from conftest import UN_HEADER
+
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    csv = raw / "EGOV_DATA_2024.csv"
+    dk = '2024,"Denmark ",1,0.98470,{epi},0.99800,0.95760,0.99850\n'
+    csv.write_text(UN_HEADER + "\n" + dk.format(epi="0.70000"))
+    ingest.ingest(raw, processed)
+    question = {
+        "question_id": "P1",
+        "section": "s",
+        "question": QUESTIONS["e_participation"][0],
+        "answer_type": "yes_no",
+    }
+    sub = read_submission(workbook(questions=[question], answers=[{"question_id": "P1", "answer": "No"}]))
+    assert check(sub, None, mapping.published_lookup(processed)) == []  # 0.70: below the mapping's 0.75
+
+    csv.write_text(UN_HEADER + "\n" + dk.format(epi="0.80000"))  # the publisher's correction
+    assert ingest.ingest(raw, processed).revisions
+    flags = [f for f in check(sub, None, mapping.published_lookup(processed)) if f.rule == "contradicts_published"]
+    assert len(flags) == 1
+    message = flags[0].message
+    assert "gives Denmark EPI 0.8000 (index, reference period 2024; the publisher revised this figure, stored 20" in (
+        message
+    )
+    assert "(previously 0.7000))" in message
