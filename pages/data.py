@@ -124,6 +124,8 @@ with tabs[3]:
                 for result in report.results:
                     if result.path == stored_as and result.status == "failed":
                         st.error(inert(result.message))
+                for revision in report.revisions:  # a corrected file replaced a stored edition
+                    st.warning(inert(revision.line()), icon=":material/history:")
             progress.progress(1.0, text=t("data.upload.done"))
             if accepted:
                 st.info(t("data.upload.stored", n=len(accepted)))
@@ -153,6 +155,8 @@ with tabs[3]:
                 if ingested is not None:
                     for result in ingested.failed:
                         st.error(inert(f"{result.path}: {result.message}"))
+                    for revision in ingested.revisions:
+                        st.warning(inert(revision.line()), icon=":material/history:")
                     ui.forget_cached_data()
 
 with tabs[4]:
