@@ -7,7 +7,7 @@ caveats as the app), in the briefing's language. The renderers (:mod:`.pdf`, :mo
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -74,6 +74,7 @@ class Briefing:
     profiles: list[Profile]
     sources: list[Citation]
     demo: bool
+    revised: list[str] = field(default_factory=list)  # the figures shown that a publisher revised, as notes
 
     @property
     def title(self) -> str:
@@ -126,9 +127,26 @@ def _position(card: overview.Card | None, iso3: str, name: str, series: pd.DataF
     if card is None:
         none = i18n.t("briefing.no_figures", lang)
         return Position(iso3, name, none, i18n.MISSING, i18n.MISSING)
-    return Position(
-        iso3, name, _rank_text(card, lang), card.value_text, _change_text(card, _decimals(series, card), lang)
-    )
+    score = f"{card.value_text} {overview.MARK}" if card.revision else card.value_text
+    return Position(iso3, name, _rank_text(card, lang), score, _change_text(card, _decimals(series, card), lang))
+
+
+def _revised(cards: dict[str, dict[str, overview.Card]], names: dict[str, str], lang: str) -> list[str]:
+    """A note per figure shown that the publisher revised after it was first stored."""
+    return [
+        i18n.t(
+            "revision.figure",
+            lang,
+            entity=names[iso3],
+            indicator=card.indicator_title,
+            edition=card.edition,
+            note=card.revision,
+            now=card.value_text,
+        )
+        for iso3, by_source in cards.items()
+        for card in sorted(by_source.values(), key=lambda c: c.title)
+        if card.revision
+    ]
 
 
 def _profile(source_id: str, edition: int, focus: str, counterpart: str, processed: Path, lang: str) -> Profile | None:
@@ -224,6 +242,7 @@ def gather(
         profiles=profiles,
         sources=sources,
         demo=queries.shows_demo_data(processed),
+        revised=_revised(cards, names, lang),
     )
 
 

@@ -134,6 +134,9 @@ def render(b: Briefing) -> bytes:
     doc.ln(3)
     _headlines(doc, b)
     _table(doc, b)
+    if b.revised:
+        doc.ln(2)
+        doc.paragraph(b.t("revision.caption", figures="; ".join(b.revised)), size=7.5, colour=MUTED)
 
     doc.add_page()
     width = doc.w - doc.l_margin - doc.r_margin

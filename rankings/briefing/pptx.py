@@ -149,6 +149,8 @@ def render(b: Briefing) -> bytes:
 
     slide = _slide(deck, b, b.t("briefing.sources"))
     lines = [b.t("briefing.source", citation=s.citation, licence=s.licence, url=s.url) for s in b.sources]
+    if b.revised:
+        lines.append(b.t("revision.caption", figures="; ".join(b.revised)))
     _text(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(5.6), lines, size=11)
 
     out = io.BytesIO()
