@@ -154,7 +154,10 @@ def matrix(
             higher = True
         decimals = _decimals(source, ind, sel)
         col = shorts.get(ind, ind)
-        texts[col] = pd.Series([format_value(v, None, decimals, lang=lang) for v in sel["value"]], index=sel["entity"])
+        shown = [format_value(v, None, decimals, lang=lang) for v in sel["value"]]
+        if "revised_at" in sel.columns:  # a figure the publisher revised carries the mark
+            shown = [f"{v} {MARK}" if pd.notna(r) else v for v, r in zip(shown, sel["revised_at"], strict=True)]
+        texts[col] = pd.Series(shown, index=sel["entity"])
         ranks[col] = pd.Series(competition_rank(sel["value"], higher_is_better=higher).to_numpy(), index=sel["entity"])
     text, rank = pd.DataFrame(texts), pd.DataFrame(ranks)
     order = rank.iloc[:, 0].sort_values().index

@@ -391,3 +391,50 @@ def test_digital_nations_as_of_the_edition(demo_store, monkeypatch):
     in18, in22 = set(figures(at18)[0]["data"][0]["y"]), set(figures(at22)[0]["data"][0]["y"])
     assert "Denmark" not in in18 and "Denmark" in in22  # Denmark joined in 2019
     assert {"Estonia", "Uruguay", "Portugal"} <= in18
+
+
+# --- Revisions (issue 15): a figure revised after it was first stored is marked wherever it is shown ---------------
+def shown_text(at: AppTest) -> str:
+    return " ".join(
+        [c.value for c in at.caption] + [m.value for m in at.metric] + [str(df.value.to_dict()) for df in at.dataframe]
+    )
+
+
+@pytest.fixture(scope="module")
+def revised_store(tmp_path_factory) -> Path:
+    from conftest import UN_HEADER
+
+    tmp = tmp_path_factory.mktemp("revised")
+    raw = tmp / "raw"
+    raw.mkdir()
+    rows = (
+        '2024,"Denmark ",1,{egdi},1.00000,0.99800,0.95760,0.99850\n'
+        '2024,"Estonia ",2,0.97270,0.98630,1.00000,0.92900,0.98910\n'
+    )
+    for egdi in ("0.98470", "0.98510"):
+        (raw / "EGOV_DATA_2024.csv").write_text(UN_HEADER + "\n" + rows.format(egdi=egdi))
+        report = ingest.ingest(raw, tmp / "processed")
+    assert report.revisions
+    return tmp / "processed"
+
+
+@pytest.mark.parametrize(("lang", "now", "was"), [("en", "0.98510", "0.98470"), ("da", "0,98510", "0,98470")])
+def test_a_revised_figure_is_marked_with_its_previous_value_on_every_page(revised_store, monkeypatch, lang, now, was):
+    monkeypatch.setenv("RANKINGS_LANGUAGE", lang)
+    for page in (None, "pages/profile.py", "pages/compare.py", "pages/trends.py"):
+        at = app(revised_store, monkeypatch, page, country="DNK")
+        assert not at.exception, (page, at.exception)
+        text = shown_text(at)
+        assert now in text and "✎" in text, page
+        assert was in text and ("previously" if lang == "en" else "tidligere") in text, page
+    at = app(revised_store, monkeypatch, "pages/data.py")
+    assert not at.exception
+    log = next(df.value for df in at.dataframe if was in df.value.to_string())
+    assert len(log) == 1 and now in log.to_string()
+
+
+def test_no_marker_where_nothing_was_revised(demo_store, monkeypatch):
+    at = app(demo_store, monkeypatch, "pages/profile.py", country="DNK")
+    assert "✎" not in shown_text(at)
+    at = app(demo_store, monkeypatch, "pages/data.py")
+    assert any("No publisher has revised a stored figure." in i.value for i in at.info)
