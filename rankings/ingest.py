@@ -289,7 +289,7 @@ def _ingest_one(
     entry.stored_sha256 = sha
     warnings = list(obs.attrs.get("warnings", []))
     entry.message = "; ".join(f"warning: {w}" for w in warnings)
-    replaced = {} if demo else _replaced(previous, sha, obs, going)
+    replaced = {} if demo else _replaced(store, previous, obs, going)
     log = _revision_log(store, rel, sha, now, obs, previous, replaced)
     entry.parts = store.write_parts(obs)
     log["generation"] = manifest.generation + 1  # the commit below
@@ -312,20 +312,27 @@ def _pairs(df: pd.DataFrame) -> set[tuple[str, int]]:
 
 
 def _replaced(
-    previous: FileEntry | None, sha: str, obs: pd.DataFrame, going: dict[str, FileEntry]
-) -> dict[str, FileEntry]:
-    """The removed files this new file takes the place of: official ones with its source and an edition of it.
-    (A file whose own previous version is stored replaces its previous version, not another file.)"""
+    store: Store, previous: FileEntry | None, obs: pd.DataFrame, going: dict[str, FileEntry]
+) -> dict[str, tuple[FileEntry, pd.DataFrame]]:
+    """The removed files this new file takes the place of, with their observations: official ones with its source
+    and an edition of it that share figures with it (a file with other indicators of the same edition, such as the
+    EU benchmark's report beside its machine-readable file, is not a replacement). A file whose own previous
+    version is stored replaces that version, not another file."""
     if previous is not None and previous.parts:
         return {}
+    from rankings import model
+
     pairs = _pairs(obs)
     out = {}
     for rel, entry in going.items():
         if entry.is_demo or not entry.parts:
             continue
-        theirs = {(s, int(e)) for s in (entry.source or "").split(",") for e in entry.editions}
-        if pairs & theirs:
-            out[rel] = entry
+        if not pairs & {(s, int(e)) for s in (entry.source or "").split(",") for e in entry.editions}:
+            continue
+        theirs = store.read_parts(entry.parts)
+        shared = obs[model.KEY].merge(theirs[model.KEY].astype(obs[model.KEY].dtypes.to_dict()), on=model.KEY)
+        if not shared.empty:
+            out[rel] = (entry, theirs)
     return out
 
 
@@ -336,7 +343,7 @@ def _revision_log(
     now: str,
     obs: pd.DataFrame,
     previous: FileEntry | None,
-    replaced: dict[str, FileEntry],
+    replaced: dict[str, tuple[FileEntry, pd.DataFrame]],
 ) -> pd.DataFrame:
     """What this version of a file revises (possibly nothing), as revision-log records."""
     from rankings import revisions
@@ -346,8 +353,7 @@ def _revision_log(
     if previous is not None and previous.parts and not previous.is_demo and previous.stored_sha256 != sha:
         old = revisions.Version(rel, previous.stored_sha256 or previous.sha256, previous.stored_at)
         logs.append(revisions.compare(store.read_parts(previous.parts), obs, old, new, now))
-    for gone, entry in replaced.items():
-        theirs = store.read_parts(entry.parts)
+    for gone, (entry, theirs) in replaced.items():
         old = revisions.Version(gone, entry.stored_sha256 or entry.sha256, entry.stored_at)
         logs.append(revisions.compare(theirs, obs, old, new, now, scope=_pairs(theirs) & _pairs(obs)))
     logs = [log for log in logs if not log.empty]

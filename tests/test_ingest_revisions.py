@@ -174,3 +174,18 @@ def test_a_crash_after_the_log_is_written_but_before_the_commit_leaves_neither(u
     assert not (processed / written[0]).exists()
     assert [r.line() for r in report.revisions] == [LINE.format(n=1).replace("figures", "figure")]
     assert len(queries.revisions(processed=processed)) == 1
+
+
+def test_a_new_file_sharing_no_figure_with_a_removed_one_is_not_its_replacement(un_csv, tmp_path):
+    # Same source and edition, other figures (as the EU benchmark's report and machine-readable file hold).
+    path = un_csv([DK])
+    processed = tmp_path / "processed"
+    ingest.ingest(path.parent, processed)
+    path.unlink()
+    un_csv([EE], name="EGOV_DATA_2024_estonia.csv")
+    report = ingest.ingest(path.parent, processed)
+    assert report.revisions == [] and queries.revisions(processed=processed).empty
+    assert sorted((r.path, r.status) for r in report.results) == [
+        ("EGOV_DATA_2024.csv", "removed"),
+        ("EGOV_DATA_2024_estonia.csv", "stored"),
+    ]
