@@ -358,6 +358,37 @@ def test_a_changed_file_is_ingested(tmp_path: Path, site: tuple[str, list]) -> N
     del url
 
 
+def test_a_corrected_file_from_the_publisher_is_ingested_and_its_revision_reported(tmp_path: Path) -> None:
+    header = (
+        "Survey Year,Country Name,E-Government Rank,E-Government Index,E-Participation Index,"
+        "Online Service Index,Human Capital Index,Telecommunication Infrastructure Index\n"
+    )
+    versions = [
+        (header + '2022,"Denmark ",1,{},0.98860,0.97970,0.96680,0.98720\n').format(v).encode()
+        for v in ("0.97170", "0.97210")
+    ]
+
+    class Corrected(Publisher):
+        def do_GET(self) -> None:  # the publisher re-issues the table: a new body and a new ETag
+            served = versions[min(len(self.requests), 2) - 1]
+            self.requests.append(self.path)
+            self.send(200, served, ETag=f'"v{versions.index(served)}"')
+
+    handler = type("Corrected2", (Corrected,), {"requests": [None], "attempts": {}})
+    for served in serve(handler):
+        raw, processed = tmp_path / "raw", tmp_path / "processed"
+        files = {"EGOV_DATA_2022.csv": f"{served}/EGOV_DATA_2022.csv"}
+        _, first = fetch.refresh(["un_egov"], raw, processed, catalogue=catalogue(files), retries=0, backoff=0.0)
+        assert first is not None and first.revisions == []
+        report, ingested = fetch.refresh(
+            ["un_egov"], raw, processed, catalogue=catalogue(files), retries=0, backoff=0.0
+        )
+        assert [o.status for o in report.outcomes] == ["fetched"] and ingested is not None
+        assert [r.line() for r in ingested.revisions] == [
+            "UN E-Government Survey 2022 revised: 1 figure changed, 0 added, 0 removed (python -m rankings revisions)"
+        ]
+
+
 def test_the_data_page_setting_defaults_to_off(tmp_path: Path) -> None:
     config = tmp_path / "app.yaml"
     config.write_text("language: da\n", encoding="utf-8")
