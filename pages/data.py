@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rankings import fetch, i18n, metadata, revisions, ui, uploads
+from rankings.errors import InputError
 from rankings.text import inert
 
 ui.page()
@@ -14,9 +15,96 @@ t = ui.t
 st.title(t("data.title"))
 ui.demo_notice()
 
-files = ui.data("stored_files")
 names = ("files", "coverage", "revisions", "upload", "indicators", "sources", "download")
 tabs = st.tabs([t(f"data.tab.{name}") for name in names])
+
+# The upload tab runs first (tabs can be filled in any order): the tabs before it then show what it stored.
+with tabs[3]:
+    if not ui.allowed("admin"):
+        st.info(t("data.upload.admin"), icon=":material/lock:")
+    else:
+        st.markdown(t("data.upload.intro"))
+        chosen = st.file_uploader(
+            t("data.upload.files"),
+            type=sorted(s.lstrip(".") for s in uploads.DATA_SUFFIXES),
+            accept_multiple_files=True,
+            max_upload_size=uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+        )
+        if chosen and st.button(t("data.upload.button"), type="primary"):
+            progress = st.progress(0.0, text=t("data.upload.checking"))
+            accepted = []
+            for i, upload in enumerate(chosen):
+                progress.progress(
+                    i / len(chosen), text=t("data.upload.checking_file", file=uploads.safe_name(upload.name))
+                )
+                result = uploads.check(upload.name, upload.getvalue(), ui.processed_dir())
+                if result.ok:
+                    editions = ", ".join(map(str, result.editions))
+                    st.success(
+                        inert(t("data.upload.ok", message=result.message, editions=editions)), icon=":material/check:"
+                    )
+                    for warning in result.warnings:
+                        st.warning(inert(warning))
+                    for line in result.revisions:  # a new version of a stored file: what it will revise
+                        st.warning(inert(line), icon=":material/history:")
+                    accepted.append((upload, result.replaces, result.revisions))
+                else:
+                    st.error(inert(result.message), icon=":material/error:")
+            for i, (upload, replaces, previewed) in enumerate(accepted):
+                progress.progress(
+                    i / max(1, len(accepted)), text=t("data.upload.storing", file=uploads.safe_name(upload.name))
+                )
+                if not ui.allowed("admin"):  # checked again at the moment of acting
+                    st.error(t("data.upload.not_permitted"))
+                    st.stop()
+                try:
+                    report = uploads.accept(
+                        upload.name, upload.getvalue(), ui.raw_dir(), ui.processed_dir(), replaces=replaces
+                    )
+                except InputError as exc:
+                    st.error(inert(exc.message))
+                    continue
+                stored_as = replaces or f"{uploads.UPLOAD_FOLDER}/{uploads.safe_name(upload.name)}"
+                for result in report.results:
+                    if result.path == stored_as and result.status == "failed":
+                        st.error(inert(result.message))
+                for revision in report.revisions:  # a corrected file replaced a stored edition (if not said above)
+                    if revision.line() not in previewed:
+                        st.warning(inert(revision.line()), icon=":material/history:")
+            progress.progress(1.0, text=t("data.upload.done"))
+            if accepted:
+                st.info(t("data.upload.stored", n=len(accepted)))
+                ui.forget_cached_data()
+
+        st.subheader(t("data.fetch.title"))
+        try:
+            fetch_enabled = fetch.enabled()
+        except fetch.FetchConfigError as exc:
+            st.error(inert(str(exc)))
+            fetch_enabled = False
+        if not fetch_enabled:
+            st.caption(t("data.fetch.off"))
+        else:
+            st.markdown(t("data.fetch.intro"))
+            if st.button(t("data.fetch.button"), key="fetch"):
+                if not ui.allowed("admin"):  # checked again at the moment of acting
+                    st.error(t("data.upload.not_permitted"))
+                    st.stop()
+                with st.spinner(t("data.fetch.running")):
+                    fetched, ingested = fetch.refresh(None, ui.raw_dir(), ui.processed_dir())
+                st.code("\n".join(o.line() for o in fetched.outcomes), language=None, wrap_lines=True)
+                if fetched.failed:
+                    st.error(t("data.fetch.failed", n=len(fetched.failed)))
+                else:
+                    st.success(t("data.fetch.done", n=len(fetched.changed)))
+                if ingested is not None:
+                    for result in ingested.failed:
+                        st.error(inert(f"{result.path}: {result.message}"))
+                    for revision in ingested.revisions:
+                        st.warning(inert(revision.line()), icon=":material/history:")
+                    ui.forget_cached_data()
+
+files = ui.data("stored_files")
 
 with tabs[0]:
     if files.empty:
@@ -82,82 +170,6 @@ with tabs[2]:
         shown_log = ui.memo("data.revisions", lambda *_: revisions.table(log, lang), len(log), lang)
         st.dataframe(shown_log, hide_index=True, width="stretch")
         ui.downloads({"revisions": log}, "revisions", key="revisions")
-
-with tabs[3]:
-    if not ui.allowed("admin"):
-        st.info(t("data.upload.admin"), icon=":material/lock:")
-    else:
-        st.markdown(t("data.upload.intro"))
-        chosen = st.file_uploader(
-            t("data.upload.files"),
-            type=sorted(s.lstrip(".") for s in uploads.DATA_SUFFIXES),
-            accept_multiple_files=True,
-            max_upload_size=uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
-        )
-        if chosen and st.button(t("data.upload.button"), type="primary"):
-            progress = st.progress(0.0, text=t("data.upload.checking"))
-            accepted = []
-            for i, upload in enumerate(chosen):
-                progress.progress(
-                    i / len(chosen), text=t("data.upload.checking_file", file=uploads.safe_name(upload.name))
-                )
-                result = uploads.check(upload.name, upload.getvalue(), ui.processed_dir())
-                if result.ok:
-                    editions = ", ".join(map(str, result.editions))
-                    st.success(
-                        inert(t("data.upload.ok", message=result.message, editions=editions)), icon=":material/check:"
-                    )
-                    for warning in result.warnings:
-                        st.warning(inert(warning))
-                    accepted.append(upload)
-                else:
-                    st.error(inert(result.message), icon=":material/error:")
-            for i, upload in enumerate(accepted):
-                progress.progress(
-                    i / max(1, len(accepted)), text=t("data.upload.storing", file=uploads.safe_name(upload.name))
-                )
-                if not ui.allowed("admin"):  # checked again at the moment of acting
-                    st.error(t("data.upload.not_permitted"))
-                    st.stop()
-                report = uploads.accept(upload.name, upload.getvalue(), ui.raw_dir(), ui.processed_dir())
-                stored_as = f"{uploads.UPLOAD_FOLDER}/{uploads.safe_name(upload.name)}"
-                for result in report.results:
-                    if result.path == stored_as and result.status == "failed":
-                        st.error(inert(result.message))
-                for revision in report.revisions:  # a corrected file replaced a stored edition
-                    st.warning(inert(revision.line()), icon=":material/history:")
-            progress.progress(1.0, text=t("data.upload.done"))
-            if accepted:
-                st.info(t("data.upload.stored", n=len(accepted)))
-                ui.forget_cached_data()
-
-        st.subheader(t("data.fetch.title"))
-        try:
-            fetch_enabled = fetch.enabled()
-        except fetch.FetchConfigError as exc:
-            st.error(inert(str(exc)))
-            fetch_enabled = False
-        if not fetch_enabled:
-            st.caption(t("data.fetch.off"))
-        else:
-            st.markdown(t("data.fetch.intro"))
-            if st.button(t("data.fetch.button"), key="fetch"):
-                if not ui.allowed("admin"):  # checked again at the moment of acting
-                    st.error(t("data.upload.not_permitted"))
-                    st.stop()
-                with st.spinner(t("data.fetch.running")):
-                    fetched, ingested = fetch.refresh(None, ui.raw_dir(), ui.processed_dir())
-                st.code("\n".join(o.line() for o in fetched.outcomes), language=None, wrap_lines=True)
-                if fetched.failed:
-                    st.error(t("data.fetch.failed", n=len(fetched.failed)))
-                else:
-                    st.success(t("data.fetch.done", n=len(fetched.changed)))
-                if ingested is not None:
-                    for result in ingested.failed:
-                        st.error(inert(f"{result.path}: {result.message}"))
-                    for revision in ingested.revisions:
-                        st.warning(inert(revision.line()), icon=":material/history:")
-                    ui.forget_cached_data()
 
 with tabs[4]:
     indicators = ui.data("indicator_metadata")
