@@ -141,3 +141,49 @@ def test_danish_title_where_the_publisher_has_one():
     assert c.title == "Benchmark for e-forvaltning"
     (c,) = overview.build_cards(rows, "DNK", "en")
     assert c.title == "EU eGovernment Benchmark"
+
+
+# --- Revisions (issue 15) ------------------------------------------------------------------------------------------
+def revised(rows) -> pd.DataFrame:
+    df = series(rows)
+    df["revised_at"] = None
+    df["was_value"] = None
+    df["was_value_status"] = None
+    df["was_decimals"] = None
+    latest_dk = (df["edition"] == 2024) & (df["iso3"] == "DNK")
+    df.loc[latest_dk, ["revised_at", "was_value", "was_value_status", "was_decimals"]] = [
+        "2026-12-07T09:30:00Z",
+        0.9712,
+        "published",
+        4,
+    ]
+    return df
+
+
+def test_a_revised_latest_figure_puts_a_note_on_the_card_and_only_there():
+    (dk,) = overview.build_cards(revised(BASE), "DNK")
+    assert dk.revision == "revised by the publisher (stored December 7, 2026); previously 0.9712"
+    (ee,) = overview.build_cards(revised(BASE), "EST")
+    assert ee.revision is None
+    (da,) = overview.build_cards(revised(BASE), "DNK", "da")
+    assert da.revision == "revideret af udgiveren (gemt 7. december 2026); tidligere 0,9712"
+
+
+def test_the_caption_names_each_revised_figure_with_old_and_new_value():
+    caption = overview.revised_figures(revised(BASE), "en")
+    assert caption == (
+        "✎ Figures revised after they were first stored: Denmark, E-Government Development Index 2024: revised by "
+        "the publisher (stored December 7, 2026); previously 0.9712 (now 0.9800)."
+    )
+    assert overview.revised_figures(series(BASE), "en") is None  # no marker columns: nothing revised
+
+
+def test_the_trend_chart_hover_carries_the_note():
+    from rankings import charts
+
+    data = revised(BASE).assign(indicator_title="E-Government Development Index")
+    fig = charts.trend(data, measure="value", focus="DNK", editions=[2022, 2024], notes=[], title="t")
+    dk = next(trace for trace in fig.data if trace.name == "Denmark")
+    notes = [row[2] for row in dk.customdata]
+    assert notes == ["", "<br>✎ revised by the publisher (stored December 7, 2026); previously 0.9712"]
+    assert "%{customdata[2]}" in dk.hovertemplate
