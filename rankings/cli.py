@@ -167,7 +167,14 @@ def cmd_revisions(args: argparse.Namespace) -> int:
     if country is not None and (len(country) != 3 or not country.isalpha()):
         print(f"error: --country {args.country!r} is not an ISO3 code such as DNK", file=sys.stderr)
         return 2
-    log = queries.revisions(args.source, args.edition, country, processed=args.processed)
+    import duckdb
+
+    try:
+        log = queries.revisions(args.source, args.edition, country, processed=args.processed)
+    except duckdb.Error as exc:  # a log part damaged or removed by hand
+        first = str(exc).strip().splitlines()[0]
+        print(f"error: {args.processed}: the revision log cannot be read ({first})", file=sys.stderr)
+        return 1
     if args.csv:
         log.to_csv(sys.stdout, index=False)
         return 0

@@ -69,3 +69,12 @@ def test_usage_errors_exit_2_with_one_line(tmp_path):
         done = run("revisions", "--processed", str(tmp_path), *args)
         assert done.returncode == 2 and wanted in done.stderr, (args, done.stderr)
         assert "Traceback" not in done.stderr
+
+
+def test_a_damaged_log_part_is_one_line_not_a_traceback(tmp_path):
+    _, processed = revised_store(tmp_path)
+    (part,) = (processed / "revisions").glob("*.parquet")
+    part.write_bytes(b"not parquet")
+    done = run("revisions", "--processed", str(processed))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {processed}: the revision log cannot be read (")
