@@ -189,8 +189,20 @@ def _cached(name: str, stamp: tuple[int, int], processed: str, args: tuple[Any, 
 
 
 def data(name: str, *args: Any) -> Any:
-    """``queries.<name>(*args)`` on the app's store, cached until the store changes; read-only."""
-    return _cached(name, _stamp(), str(processed_dir()), args)
+    """``queries.<name>(*args)`` on the app's store, cached until the store changes; read-only.
+
+    A store that cannot be read (a manifest or a part damaged on disk) stops the page with one message naming the
+    folder and the problem: nothing is shown rather than a partial result."""
+    import duckdb
+
+    from rankings.errors import StoreError
+
+    try:
+        return _cached(name, _stamp(), str(processed_dir()), args)
+    except (StoreError, duckdb.Error) as exc:
+        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        st.error(inert(t("store.unreadable", folder=str(processed_dir()), problem=problem)), icon=":material/error:")
+        st.stop()
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

@@ -438,3 +438,20 @@ def test_no_marker_where_nothing_was_revised(demo_store, monkeypatch):
     assert "✎" not in shown_text(at)
     at = app(demo_store, monkeypatch, "pages/data.py")
     assert any("No publisher has revised a stored figure." in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("damage", ["revisions", "observations", "manifest"])
+def test_a_store_damaged_on_disk_stops_every_page_with_one_message(revised_store, tmp_path, monkeypatch, damage):
+    import shutil
+
+    store = tmp_path / "damaged"
+    shutil.copytree(revised_store, store)
+    if damage == "manifest":
+        (store / "manifest.json").write_text("{ not json")
+    else:
+        next((store / damage).rglob("*.parquet")).write_bytes(b"not parquet")
+    for page in (None, "pages/profile.py", "pages/data.py"):
+        at = app(store, monkeypatch, page, country="DNK")
+        assert not at.exception, (damage, page, at.exception)
+        shown = [e.value.replace("\\", "") for e in at.error]  # as written, without Markdown's escapes
+        assert [m.startswith(f"The store in {store} cannot be read: ") for m in shown] == [True], (damage, page)
