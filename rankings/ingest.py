@@ -292,14 +292,16 @@ def _ingest_one(
     replaced = {} if demo else _replaced(store, previous, obs, going)
     log = _revision_log(store, rel, sha, now, obs, previous, replaced)
     entry.parts = store.write_parts(obs)
-    log["generation"] = manifest.generation + 1  # the commit below
-    log_parts = [store.write_revisions(log)] if not log.empty else []
+    log_parts = []
+    if log is not None:
+        log["generation"] = manifest.generation + 1  # the commit below
+        log_parts.append(store.write_revisions(log))
     store.commit(manifest, {rel: entry, **dict.fromkeys(replaced)}, log_parts)
     for gone in replaced:
         del going[gone]
         results.append(FileResult(gone, "removed", message=f"no longer in the raw folder; replaced by {rel}"))
     results.append(FileResult(rel, "stored", source, entry.editions, entry.rows, warnings=warnings))
-    if not log.empty:
+    if log is not None:
         from rankings import revisions
 
         revised.extend(revisions.summarise(log))
@@ -318,7 +320,7 @@ def _replaced(
     and an edition of it that share figures with it (a file with other indicators of the same edition, such as the
     EU benchmark's report beside its machine-readable file, is not a replacement). A file whose own previous
     version is stored replaces that version, not another file."""
-    if previous is not None and previous.parts:
+    if not going or (previous is not None and previous.parts):
         return {}
     from rankings import model
 
@@ -344,21 +346,24 @@ def _revision_log(
     obs: pd.DataFrame,
     previous: FileEntry | None,
     replaced: dict[str, tuple[FileEntry, pd.DataFrame]],
-) -> pd.DataFrame:
-    """What this version of a file revises (possibly nothing), as revision-log records."""
+) -> pd.DataFrame | None:
+    """What this version of a file revises, as revision-log records; None when it revises nothing (a file seen for
+    the first time is not compared at all)."""
+    revises_itself = bool(previous and previous.parts and not previous.is_demo and previous.stored_sha256 != sha)
+    if not revises_itself and not replaced:
+        return None
+    import pandas as pd
+
     from rankings import revisions
 
     new = revisions.Version(rel, sha)
     logs = []
-    if previous is not None and previous.parts and not previous.is_demo and previous.stored_sha256 != sha:
+    if revises_itself:
+        assert previous is not None
         old = revisions.Version(rel, previous.stored_sha256 or previous.sha256, previous.stored_at)
         logs.append(revisions.compare(store.read_parts(previous.parts), obs, old, new, now))
     for gone, (entry, theirs) in replaced.items():
         old = revisions.Version(gone, entry.stored_sha256 or entry.sha256, entry.stored_at)
         logs.append(revisions.compare(theirs, obs, old, new, now, scope=_pairs(theirs) & _pairs(obs)))
     logs = [log for log in logs if not log.empty]
-    if not logs:
-        return revisions.empty()
-    import pandas as pd
-
-    return revisions.conform(pd.concat(logs, ignore_index=True))
+    return revisions.conform(pd.concat(logs, ignore_index=True)) if logs else None
