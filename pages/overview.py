@@ -75,7 +75,7 @@ for start in range(0, len(cards), 2):
                 delta=None if card.value_change is None else i18n.signed(card.value_change, lang, decimals),
             )
             if card.revision:
-                st.caption(f"{overview.MARK} {card.revision[:1].upper()}{card.revision[1:]}")
+                st.caption(f"{i18n.REVISED} {card.revision[:1].upper()}{card.revision[1:]}")
             gaps = overview.gap_sentence(card, decimals, lang)
             if gaps:
                 st.markdown(gaps)

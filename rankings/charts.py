@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from rankings import i18n, metadata, revisions
+from rankings import i18n, revisions
 
 # Every figure is drawn on plotly_white. Set as plotly's default template, it is attached to each new figure
 # without being validated again; naming it in each figure's layout cost ~20 ms per figure, more than the rest
@@ -124,17 +124,10 @@ def _trend_customdata(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = out.astype(object).fillna("–")
     notes = []
     for _, row in rows.iterrows():
-        text = revisions.note(row, _decimals_of(row), lang) if "revised_at" in rows.columns else None
+        text = revisions.note(row, lang=lang) if "revised_at" in rows.columns else None
         notes.append(f"<br>{i18n.REVISED} {text}" if text else "")
     out["revision"] = notes
     return out
-
-
-def _decimals_of(row: pd.Series) -> int:
-    try:
-        return metadata.indicator(str(row["source"]), str(row["indicator"])).decimals
-    except KeyError:
-        return 2
 
 
 def trend(
@@ -228,7 +221,7 @@ def ranked_bars(
     colours = [FOCUS if c == focus else "#4C78A8" for c in rows["iso3"]]
     text = [i18n.number(v, lang, decimals) for v in rows["value"]]
     if "revised_at" in rows.columns:  # a figure the publisher revised carries the mark
-        text = [f"{v} {i18n.REVISED}" if pd.notna(r) else v for v, r in zip(text, rows["revised_at"], strict=True)]
+        text = revisions.mark(text, rows["revised_at"])
     fig = go.Figure(
         go.Bar(
             x=rows["value"],

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rankings import countries, i18n, metadata
+from rankings import countries, i18n, metadata, revisions
 from rankings.model import competition_rank
-from rankings.overview import MARK, entity_name, format_value, ordinal
+from rankings.overview import entity_name, format_value, ordinal
 
 
 @dataclass
@@ -65,9 +65,7 @@ def group_view(
     tied = scored["group_rank"].duplicated(keep=False)
     scored["value_text"] = [format_value(v, None, decimals, lang=lang) for v in scored["value"]]
     if "revised_at" in scored.columns:  # a figure the publisher revised carries the mark
-        scored["value_text"] = [
-            f"{v} {MARK}" if pd.notna(r) else v for v, r in zip(scored["value_text"], scored["revised_at"], strict=True)
-        ]
+        scored["value_text"] = revisions.mark(list(scored["value_text"]), scored["revised_at"])
     tie_note = i18n.t("compare.tied", lang, decimals=decimals)
 
     def label(row: pd.Series, is_tied: bool) -> str:
@@ -156,7 +154,7 @@ def matrix(
         col = shorts.get(ind, ind)
         shown = [format_value(v, None, decimals, lang=lang) for v in sel["value"]]
         if "revised_at" in sel.columns:  # a figure the publisher revised carries the mark
-            shown = [f"{v} {MARK}" if pd.notna(r) else v for v, r in zip(shown, sel["revised_at"], strict=True)]
+            shown = revisions.mark(shown, sel["revised_at"])
         texts[col] = pd.Series(shown, index=sel["entity"])
         ranks[col] = pd.Series(competition_rank(sel["value"], higher_is_better=higher).to_numpy(), index=sel["entity"])
     text, rank = pd.DataFrame(texts), pd.DataFrame(ranks)

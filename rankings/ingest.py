@@ -290,7 +290,7 @@ def _ingest_one(
     warnings = list(obs.attrs.get("warnings", []))
     entry.message = "; ".join(f"warning: {w}" for w in warnings)
     replaced = {} if demo else _replaced(store, previous, obs, going)
-    log = _revision_log(store, rel, sha, now, obs, previous, replaced)
+    log = revision_log(store, rel, sha, now, obs, previous, replaced)
     entry.parts = store.write_parts(obs)
     log_parts = []
     if log is not None:
@@ -338,7 +338,7 @@ def _replaced(
     return out
 
 
-def _revision_log(
+def revision_log(
     store: Store,
     rel: str,
     sha: str,

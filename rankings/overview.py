@@ -37,30 +37,11 @@ def entity_name(iso3: object, entity: object, lang: str) -> str:
     return str(entity)
 
 
-MARK = i18n.REVISED  # beside a figure the publisher revised after it was first stored
-
-
-def revision_note(row: object, fallback: int = 2, lang: str = "en") -> str | None:
-    """``revised by the publisher (stored 8 December 2026); previously 0.97170`` for a row whose figure was revised
-    (the marker columns of the store's ``headline`` and ``marked`` views), else None."""
-    return revisions.note(row, fallback, lang)
-
-
 def revision_notes(rows: pd.DataFrame, lang: str = "en") -> pd.Series:
-    """:func:`revision_note` for every row ("" where the figure was not revised), in the row's indicator's
-    precision when the file printed none."""
+    """:func:`rankings.revisions.note` for every row ("" where the figure was not revised)."""
     if rows.empty or "revised_at" not in rows.columns or rows["revised_at"].isna().all():
         return pd.Series("", index=rows.index, dtype=object)
-    out = []
-    for _, row in rows.iterrows():
-        if pd.isna(row["revised_at"]):
-            out.append("")
-            continue
-        try:
-            fallback = metadata.indicator(str(row["source"]), str(row["indicator"])).decimals
-        except KeyError:
-            fallback = 2
-        out.append(revision_note(row, fallback, lang) or "")
+    out = [revisions.note(row, lang=lang) or "" for _, row in rows.iterrows()]
     return pd.Series(out, index=rows.index, dtype=object)
 
 
@@ -161,7 +142,7 @@ def build_cards(series: pd.DataFrame, iso3: str, lang: str = "en") -> list[Card]
         if row is not None and row["value_status"] == "published":
             card.value = _num(row["value"])
             card.value_text = format_value(card.value, _int(row["decimals"]), indicator.decimals, lang)
-            card.revision = revision_note(row, indicator.decimals, lang)
+            card.revision = revisions.note(row, indicator.decimals, lang)
             card.rank = _int(row["rank"])
             card.rank_official = bool(row["rank_official"]) if not pd.isna(row["rank_official"]) else True
             card.status = "ranked" if card.rank is not None else "unranked"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rankings import i18n, metadata, peer_groups
-from rankings.overview import MARK, format_value, revision_notes
+from rankings import i18n, metadata, peer_groups, revisions
+from rankings.overview import format_value, revision_notes
 
 SHOWN_GROUPS = ("nordic_baltic", "mr_digital", "eu", "oecd", "digital_nations")
 
@@ -52,7 +52,7 @@ def _texts(rows: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
         )
     ]
     if "revised_at" in rows.columns:
-        values = [f"{v} {MARK}" if pd.notna(r) else v for v, r in zip(values, rows["revised_at"], strict=True)]
+        values = revisions.mark(values, rows["revised_at"])
     ranks = [_rank_text(r, o, lang) for r, o in zip(rows["rank"], rows["rank_official"], strict=True)]
     return values, ranks
 

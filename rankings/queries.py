@@ -323,8 +323,3 @@ def revisions(
         params,
         processed=processed,
     )
-
-
-def revision_count(processed: Path | str = DEFAULT_PROCESSED) -> int:
-    """How many figures the revision log records."""
-    return int(db.query("SELECT count(*) AS n FROM revisions", processed=processed)["n"].iloc[0])

@@ -282,12 +282,22 @@ def _date(stamp: object) -> object:
     return datetime.date.fromisoformat(str(stamp)[:10])
 
 
-def note(row: object, fallback: int = 2, lang: str = "en") -> str | None:
+def note(row: object, fallback: int | None = None, lang: str = "en") -> str | None:
     """``revised by the publisher (stored 8 December 2026); previously 0.97170`` for a row (a Series or dict with
-    the marker columns of the store's ``headline`` and ``marked`` views) whose figure was revised, else None."""
+    the marker columns of the store's ``headline`` and ``marked`` views) whose figure was revised, else None.
+
+    ``fallback``: the decimals where the file printed none (default: the row's indicator's, from the metadata)."""
     get = getattr(row, "get", None)
     revised_at = get("revised_at") if get else None
     if revised_at is None or pd.isna(revised_at):
         return None
+    if fallback is None:
+        ind = metadata.indicators().get((str(get("source")), str(get("indicator"))))
+        fallback = ind.decimals if ind else 2
     was = _localised_value(get("was_value"), get("was_value_status"), get("was_decimals"), fallback, lang)
     return i18n.t("revision.note", lang, date=i18n.date(_date(revised_at), lang), was=was)  # type: ignore[arg-type]
+
+
+def mark(texts: list[str], revised_at: pd.Series) -> list[str]:
+    """``texts`` (one per row) with the mark after each figure the publisher revised (``revised_at`` not null)."""
+    return [f"{v} {i18n.REVISED}" if pd.notna(r) else v for v, r in zip(texts, revised_at, strict=True)]

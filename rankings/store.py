@@ -31,7 +31,7 @@ import json
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,6 +123,23 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        raise
+
+
+def _write_durably(dest: Path, write: Callable[[Path], object]) -> None:
+    """Write a new immutable file: ``write`` fills a hidden temporary file beside ``dest``, which is made durable
+    and renamed; a failure leaves no file behind."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    try:
+        write(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
         raise
 
 
@@ -233,20 +250,13 @@ class Store:
         written: list[str] = []
         for (source, edition), group in observations.groupby(["source", "edition"], sort=True):
             rel = Path(PARTS) / f"source={source}" / f"edition={int(edition)}" / f"{uuid.uuid4().hex}.parquet"
-            dest = self.root / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.tmp")
             group = group.sort_values(["iso3", "indicator", "reference_period"], kind="stable", na_position="last")
-            try:
-                pq.write_table(model.to_arrow(group), tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS)
-                with tmp.open("rb") as fh:
-                    os.fsync(fh.fileno())
-                os.replace(tmp, dest)
-                _fsync_dir(dest.parent)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
-                raise
+            _write_durably(
+                self.root / rel,
+                lambda tmp, group=group: pq.write_table(
+                    model.to_arrow(group), tmp, compression="zstd", row_group_size=ROW_GROUP_ROWS
+                ),
+            )
             written.append(rel.as_posix())
         return written
 
@@ -257,19 +267,7 @@ class Store:
         from rankings import revisions
 
         rel = Path(REVISIONS) / f"{uuid.uuid4().hex}.parquet"
-        dest = self.root / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.tmp")
-        try:
-            pq.write_table(revisions.to_arrow(log), tmp, compression="zstd")
-            with tmp.open("rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, dest)
-            _fsync_dir(dest.parent)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
+        _write_durably(self.root / rel, lambda tmp: pq.write_table(revisions.to_arrow(log), tmp, compression="zstd"))
         return rel.as_posix()
 
     def read_revisions(self, manifest: Manifest) -> pd.DataFrame:

@@ -118,11 +118,8 @@ def _preview(store: Store, entry: FileEntry, obs: pd.DataFrame, sha: str) -> lis
     """What storing ``obs`` in place of ``entry`` would revise, as the ingest will say it."""
     from rankings import revisions
 
-    if not entry.parts or entry.is_demo or entry.stored_sha256 == sha:
-        return []
-    old = revisions.Version(entry.path, entry.stored_sha256 or entry.sha256, entry.stored_at)
-    log = revisions.compare(store.read_parts(entry.parts), obs, old, revisions.Version(entry.path, sha), "")
-    return [r.line() for r in revisions.summarise(log)]
+    log = ingest.revision_log(store, entry.path, sha, "", obs, entry, {})
+    return [] if log is None else [r.line() for r in revisions.summarise(log)]
 
 
 def accept(

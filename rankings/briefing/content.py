@@ -127,7 +127,7 @@ def _position(card: overview.Card | None, iso3: str, name: str, series: pd.DataF
     if card is None:
         none = i18n.t("briefing.no_figures", lang)
         return Position(iso3, name, none, i18n.MISSING, i18n.MISSING)
-    score = f"{card.value_text} {overview.MARK}" if card.revision else card.value_text
+    score = f"{card.value_text} {i18n.REVISED}" if card.revision else card.value_text
     return Position(iso3, name, _rank_text(card, lang), score, _change_text(card, _decimals(series, card), lang))
 
 
